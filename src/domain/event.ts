@@ -1,0 +1,41 @@
+import type { ProviderKey } from './provider-key.js';
+
+export interface EventResource {
+  type: string;
+  id: string | null;
+}
+
+/** One event as a vendor normalizer produces it, before hookgraph stores it. */
+export interface NormalizedEvent {
+  /** Unified taxonomy name, `<resource>.<past-tense action>`, e.g. `invoice.created`. */
+  type: string;
+  /** The vendor's own event name exactly as delivered (or as subscribed, when the body has none). */
+  providerEventType: string;
+  resource: EventResource | null;
+  occurredAt: Date | null;
+  test: boolean;
+  payload: unknown;
+  /** The vendor's event id where it sends one; hookgraph dedups on it. */
+  vendorEventId: string | null;
+  /**
+   * Overrides the dedup key when the vendor id is not stable across retries (SuperOffice changes
+   * EventId between retry cycles). When null, hookgraph uses vendorEventId, else a body hash.
+   */
+  dedupKey: string | null;
+}
+
+/** A stored event. `seq` is the tenant log cursor: monotonically increasing in commit order. */
+export interface StoredEvent {
+  id: string;
+  seq: number;
+  tenantId: string;
+  webhookId: string | null;
+  provider: ProviderKey;
+  type: string;
+  providerEventType: string;
+  resource: EventResource | null;
+  occurredAt: Date | null;
+  receivedAt: Date;
+  test: boolean;
+  payload: unknown;
+}

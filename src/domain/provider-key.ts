@@ -1,0 +1,19 @@
+/** The five vendors hookgraph speaks to. Written once; the GraphQL enum is built from this object. */
+export const ProviderKey = {
+  DESKERA: 'DESKERA',
+  BOOQABLE: 'BOOQABLE',
+  PAYBOOK: 'PAYBOOK',
+  ROOTFI: 'ROOTFI',
+  SUPEROFFICE: 'SUPEROFFICE',
+} as const;
+export type ProviderKey = (typeof ProviderKey)[keyof typeof ProviderKey];
+export const providerKeys: readonly ProviderKey[] = Object.values(ProviderKey);
+
+export function isProviderKey(value: unknown): value is ProviderKey {
+  return typeof value === 'string' && (providerKeys as readonly string[]).includes(value);
+}
+
+/** Lower-case slug used in URLs (`/sandbox/deskera`, `src/providers/deskera`). */
+export function providerSlug(key: ProviderKey): string {
+  return key.toLowerCase();
+}

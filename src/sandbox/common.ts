@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import type { SandboxDelivery, SandboxFault, SandboxRequest } from './types.js';
+
+const MAX_SANDBOX_BODY = 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_SANDBOX_BODY) throw new Error('sandbox request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...headers });
+  res.end(text);
+}
+
+/** Records requests and applies injected faults; the shared plumbing of every sandbox vendor. */
+export function createSandboxRecorder() {
+  const requests: SandboxRequest[] = [];
+  let faults: Array<Required<Pick<SandboxFault, 'count'>> & SandboxFault> = [];
+  return {
+    requests,
+    injectFault(fault: SandboxFault) {
+      faults.push({ ...fault, count: fault.count ?? 1 });
+    },
+    reset() {
+      requests.length = 0;
+      faults = [];
+    },
+    /**
+     * Reads and records the request; answers an injected fault when one matches and returns null,
+     * else returns the recorded request for the vendor logic.
+     */
+    async accept(req: IncomingMessage, res: ServerResponse, path: string): Promise<SandboxRequest | null> {
+      const url = new URL(req.url ?? '/', 'http://sandbox');
+      const text = await readBody(req);
+      let body: unknown = null;
+      if (text !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text;
+        }
+      }
+      const recorded: SandboxRequest = {
+        method: req.method ?? 'GET',
+        path,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body,
+      };
+      requests.push(recorded);
+      const fault = faults.find((f) => f.method === undefined || f.method === recorded.method);
+      if (fault) {
+        fault.count -= 1;
+        if (fault.count <= 0) faults = faults.filter((f) => f !== fault);
+        if (fault.delayMs) await sleep(fault.delayMs);
+        if (fault.rawBody !== undefined) {
+          res.writeHead(fault.status ?? 200, { 'content-type': 'application/json' });
+          res.end(fault.rawBody);
+          return null;
+        }
+        if (fault.status !== undefined) {
+          sendJson(res, fault.status, { error: 'sandbox fault' }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+          return null;
+        }
+      }
+      return recorded;
+    },
+  };
+}
+
+/** POSTs one delivery the way a vendor would, reporting the receiver's status (null if unreachable). */
+export async function deliver(url: string, body: string, headers: Record<string, string>): Promise<SandboxDelivery> {
+  try {
+    const res = await request(url, { method: 'POST', body, headers, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    await res.body.dump();
+    return { url, status: res.statusCode };
+  } catch {
+    return { url, status: null };
+  }
+}
+
+export function header(req: { headers: Record<string, string | string[] | undefined> }, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,36 @@
+import type DataLoader from 'dataloader';
+import type { Config } from '../config.js';
+import type { ProviderKey } from '../domain/provider-key.js';
+import type { RemoteWebhook } from '../domain/webhook.js';
+import type { ConnectionManager } from '../manage/connections.js';
+import type { WebhookManager } from '../manage/webhooks.js';
+import type { EventBus } from '../pubsub.js';
+import type { SandboxVendor } from '../sandbox/types.js';
+import type { Connection } from '../store/connections.js';
+import type { Store } from '../store/store.js';
+import type { Tenant } from '../store/tenants.js';
+
+/** Long-lived services shared by every request. */
+export interface Services {
+  config: Readonly<Config>;
+  store: Store;
+  bus: EventBus;
+  connections: ConnectionManager;
+  webhooks: WebhookManager;
+  /** The public URL a vendor delivers to for one webhook. */
+  deliveryUrl(webhookId: string, token: string): string;
+  /** The simulated vendors when HOOKGRAPH_SANDBOX is on; and the URL they are mounted under. */
+  sandbox: { vendors: Record<ProviderKey, SandboxVendor>; mountUrl(provider: ProviderKey): string } | null;
+}
+
+/** Per-request loaders: each vendor is listed at most once per request. */
+export interface Loaders {
+  remoteHooks: DataLoader<ProviderKey, Map<string, RemoteWebhook>>;
+  connection: DataLoader<ProviderKey, Connection | null>;
+}
+
+export interface Context {
+  tenant: Tenant;
+  services: Services;
+  loaders: Loaders;
+}

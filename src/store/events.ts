@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { StoredEvent } from '../domain/event.js';
+import type { ProviderKey } from '../domain/provider-key.js';
+import type { Dialect } from './db.js';
+import type { Database, EventTable } from './tables.js';
+
+export interface EventFilter {
+  providers?: readonly ProviderKey[] | null;
+  /** Exact unified types, or prefixes written `invoice.*`; `*` matches everything. */
+  types?: readonly string[] | null;
+  webhookIds?: readonly string[] | null;
+}
+
+export interface NewEvent {
+  tenantId: string;
+  webhookId: string | null;
+  provider: ProviderKey;
+  type: string;
+  providerEventType: string;
+  resource: { type: string; id: string | null } | null;
+  occurredAt: Date | null;
+  receivedAt: Date;
+  test: boolean;
+  payload: unknown;
+  dedupKey: string;
+}
+
+export function toStoredEvent(r: Omit<EventTable, 'seq'> & { seq: number }): StoredEvent {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    tenantId: r.tenant_id,
+    webhookId: r.webhook_id,
+    provider: r.provider as ProviderKey,
+    type: r.type,
+    providerEventType: r.provider_event_type,
+    resource: r.resource_type ? { type: r.resource_type, id: r.resource_id } : null,
+    occurredAt: r.occurred_at ? new Date(r.occurred_at) : null,
+    receivedAt: new Date(r.received_at),
+    test: r.test === 1,
+    payload: JSON.parse(r.payload),
+  };
+}
+
+/** In-memory twin of the SQL filter, for live events that never touch the database. */
+export function matchesFilter(event: Pick<StoredEvent, 'provider' | 'type' | 'webhookId'>, filter: EventFilter | null | undefined): boolean {
+  if (!filter) return true;
+  if (filter.providers?.length && !filter.providers.includes(event.provider)) return false;
+  if (filter.webhookIds?.length && (event.webhookId === null || !filter.webhookIds.includes(event.webhookId))) return false;
+  if (filter.types?.length) {
+    return filter.types.some((t) => (t === '*' ? true : t.endsWith('.*') ? event.type.startsWith(t.slice(0, -1)) : event.type === t));
+  }
+  return true;
+}
+
+function filterExpression(eb: ExpressionBuilder<Database, 'events'>, filter: EventFilter | null | undefined): Expression<SqlBool> {
+  const parts: Expression<SqlBool>[] = [];
+  if (filter?.providers?.length) parts.push(eb('provider', 'in', [...filter.providers]));
+  if (filter?.webhookIds?.length) parts.push(eb('webhook_id', 'in', [...filter.webhookIds]));
+  if (filter?.types?.length && !filter.types.includes('*')) {
+    const exact = filter.types.filter((t) => !t.endsWith('.*'));
+    const prefixes = filter.types.filter((t) => t.endsWith('.*')).map((t) => t.slice(0, -1));
+    const ors: Expression<SqlBool>[] = [];
+    if (exact.length) ors.push(eb('type', 'in', exact));
+    // substr comparison instead of LIKE: no escaping of _ and % in type names.
+    for (const p of prefixes) ors.push(eb(sql<string>`substr(type, 1, ${p.length})`, '=', p));
+    parts.push(eb.or(ors));
+  }
+  return eb.and(parts);
+}
+
+/**
+ * A stored event plus the seq of the tenant's previous event at commit time. Published together,
+ * they form a per-tenant chain: a subscriber that sees a prevSeq it has not reached knows it missed
+ * a message (replicas publish in any order) and reads the gap from the log.
+ */
+export interface AppendedEvent {
+  event: StoredEvent;
+  prevSeq: number | null;
+}
+
+async function headOf(db: Kysely<Database>, tenantId: string): Promise<number | null> {
+  const r = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('head')).where('tenant_id', '=', tenantId).executeTakeFirst();
+  return r?.head === null || r?.head === undefined ? null : Number(r.head);
+}
+
+export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
+  return {
+    /**
+     * Appends events in one transaction. Returns, in input order, the stored event or null for a
+     * duplicate (same webhook and dedup key), which is neither stored again nor to be published.
+     *
+     * Cursor order equals commit order per tenant: on PostgreSQL a transaction-scoped advisory lock
+     * per tenant is held from sequence allocation to commit, so a reader that has seen seq N can never
+     * later see a commit with a lower seq for that tenant. SQLite has a single writer already.
+     */
+    async append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]> {
+      if (events.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const tenants = [...new Set(events.map((e) => e.tenantId))].sort();
+        const heads = new Map<string, number | null>();
+        for (const t of tenants) {
+          if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`hookgraph-events:${t}`}))`.execute(trx);
+          heads.set(t, await headOf(trx, t));
+        }
+        const out: (AppendedEvent | null)[] = [];
+        for (const e of events) {
+          const row = await trx
+            .insertInto('events')
+            .values({
+              id: randomUUID(),
+              tenant_id: e.tenantId,
+              webhook_id: e.webhookId,
+              provider: e.provider,
+              type: e.type,
+              provider_event_type: e.providerEventType,
+              resource_type: e.resource?.type ?? null,
+              resource_id: e.resource?.id ?? null,
+              occurred_at: e.occurredAt?.toISOString() ?? null,
+              received_at: e.receivedAt.toISOString(),
+              test: e.test ? 1 : 0,
+              payload: JSON.stringify(e.payload ?? null),
+              dedup_key: e.dedupKey,
+            })
+            .onConflict((oc) => oc.columns(['webhook_id', 'dedup_key']).doNothing())
+            .returningAll()
+            .executeTakeFirst();
+          if (!row) {
+            out.push(null);
+            continue;
+          }
+          const event = toStoredEvent(row);
+          out.push({ event, prevSeq: heads.get(e.tenantId) ?? null });
+          heads.set(e.tenantId, event.seq);
+        }
+        return out;
+      });
+    },
+    /** A page of the tenant's log: ascending after `afterSeq`, or descending before `beforeSeq`. */
+    async list(
+      tenantId: string,
+      { filter, afterSeq = null, beforeSeq = null, limit, order }: { filter?: EventFilter | null; afterSeq?: number | null; beforeSeq?: number | null; limit: number; order: 'asc' | 'desc' },
+    ): Promise<StoredEvent[]> {
+      let q = db
+        .selectFrom('events')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where((eb) => filterExpression(eb, filter));
+      if (afterSeq !== null) q = q.where('seq', '>', afterSeq);
+      if (beforeSeq !== null) q = q.where('seq', '<', beforeSeq);
+      const rows = await q.orderBy('seq', order).limit(limit).execute();
+      return rows.map(toStoredEvent);
+    },
+    /** The tenant's newest seq, or null for an empty log. */
+    head: (tenantId: string) => headOf(db, tenantId),
+    async get(tenantId: string, id: string): Promise<StoredEvent | null> {
+      const row = await db.selectFrom('events').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return row ? toStoredEvent(row) : null;
+    },
+    async count(tenantId: string): Promise<number> {
+      const r = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
+export type EventStore = ReturnType<typeof createEventStore>;

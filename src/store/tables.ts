@@ -1,0 +1,74 @@
+import type { Generated } from 'kysely';
+
+/** Row shapes. Timestamps are ISO-8601 text and JSON is text in both dialects, so queries are shared. */
+export interface TenantTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** SHA-256 of the key's secret part; the key itself is never stored. */
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ConnectionTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  base_url: string;
+  /** AES-256-GCM sealed JSON, bound to tenant and provider. */
+  credentials: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  name: string;
+  events: string;
+  external_ids: string;
+  status: string;
+  payload_version: string | null;
+  /** SHA-256 of the delivery URL token, checked on every delivery. */
+  token_hash: string;
+  /** The token sealed, so the deliveryUrl can be shown again. */
+  token_sealed: string;
+  /** The per-webhook secret sealed (SuperOffice HMAC key, custom header value). */
+  secret_sealed: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface EventTable {
+  seq: Generated<number>;
+  id: string;
+  tenant_id: string;
+  webhook_id: string | null;
+  provider: string;
+  type: string;
+  provider_event_type: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  occurred_at: string | null;
+  received_at: string;
+  test: number;
+  payload: string;
+  dedup_key: string;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  api_keys: ApiKeyTable;
+  connections: ConnectionTable;
+  webhooks: WebhookTable;
+  events: EventTable;
+}

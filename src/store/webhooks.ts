@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import { randomToken, type Sealer, sha256Hex } from '../crypto.js';
+import type { ProviderKey } from '../domain/provider-key.js';
+import type { Webhook, WebhookStatus } from '../domain/webhook.js';
+import type { Database, WebhookTable } from './tables.js';
+
+export interface StoredWebhook extends Webhook {
+  payloadVersion: string | null;
+  deletedAt: Date | null;
+}
+
+/** What the ingest route needs to authenticate a delivery. */
+export interface DeliveryTarget {
+  webhook: StoredWebhook;
+  tokenHash: string;
+  secret: string;
+}
+
+export interface NewWebhook {
+  id: string;
+  tenantId: string;
+  provider: ProviderKey;
+  name: string;
+  events: string[];
+  payloadVersion: string | null;
+}
+
+export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
+  const toWebhook = (r: WebhookTable): StoredWebhook => ({
+    id: r.id,
+    tenantId: r.tenant_id,
+    provider: r.provider as ProviderKey,
+    name: r.name,
+    events: JSON.parse(r.events) as string[],
+    externalIds: JSON.parse(r.external_ids) as string[],
+    status: r.status as WebhookStatus,
+    payloadVersion: r.payload_version,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    deletedAt: r.deleted_at ? new Date(r.deleted_at) : null,
+  });
+  return {
+    /**
+     * Inserts a webhook before the vendor knows it, so its deliveryUrl already answers (SuperOffice
+     * pings the URL inside its create call). Returns the fresh token and secret.
+     */
+    async insert(w: NewWebhook, status: WebhookStatus, externalIds: string[] = []): Promise<{ webhook: StoredWebhook; token: string; secret: string }> {
+      const token = randomToken(24);
+      const secret = randomToken(32);
+      const now = new Date().toISOString();
+      const row: WebhookTable = {
+        id: w.id,
+        tenant_id: w.tenantId,
+        provider: w.provider,
+        name: w.name,
+        events: JSON.stringify(w.events),
+        external_ids: JSON.stringify(externalIds),
+        status,
+        payload_version: w.payloadVersion,
+        token_hash: sha256Hex(token),
+        token_sealed: sealer.seal(token, `webhook-token:${w.id}`),
+        secret_sealed: sealer.seal(secret, `webhook-secret:${w.id}`),
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await db.insertInto('webhooks').values(row).execute();
+      return { webhook: toWebhook(row), token, secret };
+    },
+    async update(
+      tenantId: string,
+      id: string,
+      patch: Partial<Pick<StoredWebhook, 'name' | 'events' | 'externalIds' | 'status' | 'payloadVersion' | 'createdAt'>> & { deleted?: boolean },
+    ): Promise<StoredWebhook | null> {
+      const now = new Date().toISOString();
+      await db
+        .updateTable('webhooks')
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.events !== undefined && { events: JSON.stringify(patch.events) }),
+          ...(patch.externalIds !== undefined && { external_ids: JSON.stringify(patch.externalIds) }),
+          ...(patch.status !== undefined && { status: patch.status }),
+          ...(patch.payloadVersion !== undefined && { payload_version: patch.payloadVersion }),
+          ...(patch.createdAt !== undefined && { created_at: patch.createdAt.toISOString() }),
+          ...(patch.deleted === true && { deleted_at: now }),
+          updated_at: now,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
+      return this.get(tenantId, id);
+    },
+    /** Removes a row that never reached the vendor (its create failed). */
+    async discard(tenantId: string, id: string): Promise<void> {
+      await db.deleteFrom('webhooks').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
+    async get(tenantId: string, id: string): Promise<StoredWebhook | null> {
+      const row = await db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return row ? toWebhook(row) : null;
+    },
+    /** One query for a page of ids (dataloader); unknown or foreign ids are simply absent. */
+    async getMany(tenantId: string, ids: readonly string[]): Promise<StoredWebhook[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('webhooks')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', [...ids])
+        .execute();
+      return rows.map(toWebhook);
+    },
+    /** Lists a tenant's webhooks, oldest first, keyset-paged by (created_at, id). */
+    async list(
+      tenantId: string,
+      { provider, includeDeleted = false, after, limit }: { provider?: ProviderKey | null; includeDeleted?: boolean; after?: { createdAt: string; id: string } | null; limit: number },
+    ): Promise<StoredWebhook[]> {
+      let q = db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId);
+      if (provider) q = q.where('provider', '=', provider);
+      if (!includeDeleted) q = q.where('deleted_at', 'is', null);
+      if (after) {
+        const { createdAt, id } = after;
+        q = q.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));
+      }
+      const rows = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
+      return rows.map(toWebhook);
+    },
+    async deliveryTarget(id: string): Promise<DeliveryTarget | null> {
+      const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row || row.deleted_at !== null) return null;
+      return { webhook: toWebhook(row), tokenHash: row.token_hash, secret: sealer.open(row.secret_sealed, `webhook-secret:${row.id}`) };
+    },
+    async secrets(tenantId: string, id: string): Promise<{ token: string; secret: string } | null> {
+      const row = await db
+        .selectFrom('webhooks')
+        .select(['token_sealed', 'secret_sealed'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return null;
+      return { token: sealer.open(row.token_sealed, `webhook-token:${id}`), secret: sealer.open(row.secret_sealed, `webhook-secret:${id}`) };
+    },
+  };
+}
+export type WebhookStore = ReturnType<typeof createWebhookStore>;
