@@ -9,6 +9,8 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
   kysely: Kysely<Database>;
+  /** Statements executed so far (tests assert dataloader batching with it). */
+  queryCount(): number;
   dialect: Dialect;
   /** A redacted description for logs (no password). */
   describe: string;
@@ -21,10 +23,12 @@ export function openDb(databaseUrl: string): Db {
     // BIGINT columns (the event seq) fit in a JS number for any realistic log.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const counter = { n: 0 };
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: () => void counter.n++ });
     const url = new URL(databaseUrl);
     url.password = url.password ? '***' : '';
-    return { kysely, dialect: 'postgres', describe: url.toString(), destroy: () => kysely.destroy() };
+    url.search = '';
+    return { kysely, dialect: 'postgres', describe: url.toString(), queryCount: () => counter.n, destroy: () => kysely.destroy() };
   }
   const path = databaseUrl.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -34,6 +38,7 @@ export function openDb(databaseUrl: string): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, dialect: 'sqlite', describe: `sqlite:${path}`, destroy: () => kysely.destroy() };
+  const counter = { n: 0 };
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: () => void counter.n++ });
+  return { kysely, dialect: 'sqlite', describe: `sqlite:${path}`, queryCount: () => counter.n, destroy: () => kysely.destroy() };
 }

@@ -18,6 +18,7 @@ export async function createStore({ databaseUrl, secretKey, migrate = true }: { 
     dialect: db.dialect,
     describe: db.describe,
     kysely: db.kysely,
+    queryCount: db.queryCount,
     tenants: createTenantStore(db.kysely),
     apiKeys: createApiKeyStore(db.kysely),
     connections: createConnectionStore(db.kysely, sealer),

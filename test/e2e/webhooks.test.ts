@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderKey } from '../../src/domain/provider-key.js';
+import {
+  ConnectProviderDocument,
+  CreateWebhookDocument,
+  DeleteWebhookDocument,
+  DisconnectProviderDocument,
+  NodeByIdDocument,
+  SyncWebhooksDocument,
+  UpdateWebhookDocument,
+  WebhookDocument,
+  WebhooksDocument,
+} from '../generated/graphql.js';
+import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
+import { gql, gqlData } from '../utils/graphql.js';
+
+/** Two catalogue events per provider, and a third to update to. */
+const EVENTS: Record<ProviderKey, [string, string, string]> = {
+  DESKERA: ['CREATE_INVOICE', 'UPDATE_INVOICE', 'CREATE_CONTACT'],
+  BOOQABLE: ['invoice.created', 'invoice.finalized', 'customer.created'],
+  PAYBOOK: ['credential_create', 'credential_update', 'refresh'],
+  ROOTFI: ['INVOICES:CREATE', 'INVOICES:UPDATE', 'SYNC_COMPLETED'],
+  SUPEROFFICE: ['contact.created', 'contact.changed', 'sale.sold'],
+};
+const PROVIDERS = Object.keys(EVENTS) as ProviderKey[];
+
+describe('webhook management through GraphQL against the sandbox vendors', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  const responses: string[] = [];
+  const record = <T>(r: T) => {
+    responses.push(JSON.stringify(r));
+    return r;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await t.tenant('webhooks');
+    for (const p of PROVIDERS) await t.connectSandbox(tenant, p);
+  });
+  afterAll(() => t.stop());
+
+  const vendorRequests = (p: ProviderKey) => t.app.services.sandbox?.vendors[p].requests ?? [];
+
+  describe.each(PROVIDERS)('%s', (provider) => {
+    let id = '';
+    const [e1, e2, e3] = EVENTS[provider];
+
+    it('creates a webhook at the vendor with its own token-bearing deliveryUrl', async () => {
+      const { createWebhook } = record(await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider, events: [e1, e2], name: `${provider} hook` } }));
+      expect(createWebhook.__typename).toBe('CreateWebhookSuccess');
+      if (createWebhook.__typename !== 'CreateWebhookSuccess') return;
+      const w = createWebhook.data;
+      id = w.id;
+      expect(w.events).toEqual([e1, e2]);
+      expect(w.deliveryUrl).toMatch(new RegExp(`^${t.url}/hooks/[0-9a-f-]{36}/[A-Za-z0-9_-]{24,}$`));
+      expect(w.externalIds.length).toBe(provider === 'DESKERA' ? 2 : w.externalIds.length);
+      expect(w.externalIds.length).toBeGreaterThan(0);
+      expect(w.status).toBe('ACTIVE');
+      expect(w.unifiedTypes.length).toBeGreaterThan(0);
+      const remote = await (await t.app.services.connections.connector(tenant.id, provider)).listWebhooks();
+      for (const x of w.externalIds) expect(remote.find((r) => r.externalId === x)?.url).toBe(w.deliveryUrl);
+    });
+
+    it('lists it and resolves it by id and as a node', async () => {
+      const { webhooks } = await gqlData(t.url, tenant.key, WebhooksDocument, { provider, first: 10 });
+      expect(webhooks.edges.map((e) => e.node.id)).toContain(id);
+      const { webhook } = await gqlData(t.url, tenant.key, WebhookDocument, { id });
+      expect(webhook?.provider.key).toBe(provider);
+      const { node } = await gqlData(t.url, tenant.key, NodeByIdDocument, { id });
+      expect(node?.__typename).toBe('Webhook');
+    });
+
+    it('updates its events at the vendor (in place, or delete and recreate where the vendor cannot)', async () => {
+      const { updateWebhook } = record(await gqlData(t.url, tenant.key, UpdateWebhookDocument, { input: { id, events: [e1, e3], name: 'renamed' } }));
+      expect(updateWebhook.__typename).toBe('UpdateWebhookSuccess');
+      if (updateWebhook.__typename !== 'UpdateWebhookSuccess') return;
+      expect(updateWebhook.data.events).toEqual([e1, e3]);
+      expect(updateWebhook.data.name).toBe('renamed');
+      const remote = await (await t.app.services.connections.connector(tenant.id, provider)).listWebhooks();
+      const mine = remote.filter((r) => updateWebhook.data.externalIds.includes(r.externalId));
+      expect(new Set(mine.flatMap((r) => r.events))).toEqual(new Set([e1, e3]));
+    });
+
+    it('deletes it at the vendor and marks it DELETED', async () => {
+      const before = (await gqlData(t.url, tenant.key, WebhookDocument, { id })).webhook?.externalIds ?? [];
+      const { deleteWebhook } = record(await gqlData(t.url, tenant.key, DeleteWebhookDocument, { id }));
+      expect(deleteWebhook.__typename).toBe('DeleteWebhookSuccess');
+      if (deleteWebhook.__typename === 'DeleteWebhookSuccess') expect(deleteWebhook.data.status).toBe('DELETED');
+      const remote = await (await t.app.services.connections.connector(tenant.id, provider)).listWebhooks();
+      for (const x of before) expect(remote.some((r) => r.externalId === x && r.status !== 'DELETED')).toBe(false);
+      const { webhooks } = await gqlData(t.url, tenant.key, WebhooksDocument, { provider, first: 10 });
+      expect(webhooks.edges.map((e) => e.node.id)).not.toContain(id);
+    });
+  });
+
+  it('refuses an event name outside the catalogue with a ValidationError', async () => {
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'BOOQABLE', events: ['invoice.exploded'] } });
+    expect(createWebhook).toMatchObject({ __typename: 'ValidationError', field: 'events' });
+    expect(createWebhook.__typename === 'ValidationError' && createWebhook.message).toContain('invoice.exploded');
+  });
+
+  it('answers NotConnectedError for a provider the tenant has not connected', async () => {
+    const other = await t.tenant();
+    const { createWebhook } = await gqlData(t.url, other.key, CreateWebhookDocument, { input: { provider: 'PAYBOOK', events: ['refresh'] } });
+    expect(createWebhook.__typename).toBe('NotConnectedError');
+  });
+
+  it('answers NotFoundError for an unknown or foreign webhook, and hides foreign webhooks from queries', async () => {
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'BOOQABLE', events: ['customer.created'] } });
+    if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(createWebhook.__typename);
+    const stranger = await t.tenant();
+    expect((await gqlData(t.url, stranger.key, DeleteWebhookDocument, { id: createWebhook.data.id })).deleteWebhook.__typename).toBe('NotFoundError');
+    expect((await gqlData(t.url, stranger.key, WebhookDocument, { id: createWebhook.data.id })).webhook).toBeNull();
+    expect((await gqlData(t.url, stranger.key, NodeByIdDocument, { id: createWebhook.data.id })).node).toBeNull();
+    expect((await gqlData(t.url, stranger.key, WebhooksDocument, {})).webhooks.edges).toHaveLength(0);
+  });
+
+  it('maps a vendor failure to ProviderError without the vendor body, and stores nothing', async () => {
+    const vendor = t.app.services.sandbox?.vendors.PAYBOOK;
+    vendor?.injectFault({ status: 500, method: 'POST' });
+    const before = (await gqlData(t.url, tenant.key, WebhooksDocument, { provider: 'PAYBOOK' })).webhooks.edges.length;
+    const { createWebhook } = record(await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'PAYBOOK', events: ['refresh'] } }));
+    expect(createWebhook).toMatchObject({ __typename: 'ProviderError', status: 500, retryable: true });
+    expect(JSON.stringify(createWebhook)).not.toContain('sandbox fault');
+    expect((await gqlData(t.url, tenant.key, WebhooksDocument, { provider: 'PAYBOOK' })).webhooks.edges.length).toBe(before);
+  });
+
+  it('validates credentials with a real vendor call before storing them', async () => {
+    const other = await t.tenant();
+    const mount = t.app.services.sandbox?.mountUrl('ROOTFI') ?? '';
+    const { connectProvider } = await gqlData(t.url, other.key, ConnectProviderDocument, {
+      input: { provider: 'ROOTFI', baseUrl: mount, credentials: { rootfi: { apiKey: 'definitely-wrong' } } },
+    });
+    expect(connectProvider).toMatchObject({ __typename: 'ProviderError', status: 401 });
+    expect(await t.app.services.store.connections.get(other.id, 'ROOTFI')).toBeNull();
+  });
+
+  it('refuses a baseUrl outside the allowlist, a missing per-account baseUrl, and mismatched credentials', async () => {
+    const other = await t.tenant();
+    const internal = await gqlData(t.url, other.key, ConnectProviderDocument, {
+      input: { provider: 'PAYBOOK', baseUrl: 'https://169.254.169.254', credentials: { paybook: { apiKey: 'k' } } },
+    });
+    expect(internal.connectProvider).toMatchObject({ __typename: 'ValidationError', field: 'baseUrl' });
+    const missing = await gqlData(t.url, other.key, ConnectProviderDocument, { input: { provider: 'BOOQABLE', credentials: { booqable: { apiKey: 'k' } } } });
+    expect(missing.connectProvider).toMatchObject({ __typename: 'ValidationError', field: 'baseUrl' });
+    const mismatch = await gqlData(t.url, other.key, ConnectProviderDocument, { input: { provider: 'PAYBOOK', credentials: { rootfi: { apiKey: 'k' } } } });
+    expect(mismatch.connectProvider).toMatchObject({ __typename: 'ValidationError', field: 'credentials' });
+    const oneOf = await gql(t.url, other.key, ConnectProviderDocument, {
+      input: { provider: 'PAYBOOK', credentials: { paybook: { apiKey: 'k' }, rootfi: { apiKey: 'k' } } },
+    });
+    expect(oneOf.body.errors?.[0]?.message).toMatch(/exactly one key/i);
+  });
+
+  it('lists each vendor at most once per request when resolving Webhook.status', async () => {
+    for (const p of PROVIDERS) {
+      await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: p, events: [EVENTS[p][0]] } });
+      await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: p, events: [EVENTS[p][1]] } });
+    }
+    const before = Object.fromEntries(PROVIDERS.map((p) => [p, vendorRequests(p).filter((r) => r.method === 'GET').length]));
+    const { webhooks } = await gqlData(t.url, tenant.key, WebhooksDocument, { first: 50 });
+    expect(webhooks.edges.length).toBeGreaterThanOrEqual(10);
+    for (const p of PROVIDERS) {
+      expect(vendorRequests(p).filter((r) => r.method === 'GET').length - (before[p] ?? 0), p).toBe(1);
+    }
+  });
+
+  it('reconciles with the vendor: marks vanished hooks DELETED, reports foreign hooks, adopts lost ones', async () => {
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'ROOTFI', events: ['CONNECTION_CHANGED'] } });
+    if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(createWebhook.__typename);
+    const vanished = createWebhook.data;
+    const connector = await t.app.services.connections.connector(tenant.id, 'ROOTFI');
+    await connector.deleteWebhook(vanished.externalIds);
+    const foreign = await connector.createWebhook({ url: 'https://example.com/elsewhere', events: ['SYNC_COMPLETED'], name: 'foreign', secret: 's', payloadVersion: null });
+
+    const second = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'ROOTFI', events: ['SYNC_COMPLETED'] } });
+    if (second.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error('create failed');
+    const lost = second.createWebhook.data;
+    const rawId = Buffer.from(lost.id, 'base64').toString().split(':')[1] as string;
+    await t.app.services.store.webhooks.update(tenant.id, rawId, { externalIds: [] });
+
+    const { syncWebhooks } = await gqlData(t.url, tenant.key, SyncWebhooksDocument, { provider: 'ROOTFI' });
+    if (syncWebhooks.__typename !== 'SyncWebhooksSuccess') throw new Error(syncWebhooks.__typename);
+    const report = syncWebhooks.data[0];
+    expect(report?.deleted.map((w) => w.id)).toContain(vanished.id);
+    expect(report?.unmanaged.map((u) => u.externalId)).toEqual(expect.arrayContaining(foreign.map((f) => f.externalId)));
+    const adopted = report?.adopted.find((w) => w.id === lost.id);
+    expect(adopted?.externalIds).toEqual(lost.externalIds);
+  });
+
+  it('disconnects a provider', async () => {
+    const other = await t.tenant();
+    await t.connectSandbox(other, 'DESKERA');
+    expect((await gqlData(t.url, other.key, DisconnectProviderDocument, { provider: 'DESKERA' })).disconnectProvider.__typename).toBe('DisconnectProviderSuccess');
+    expect((await gqlData(t.url, other.key, DisconnectProviderDocument, { provider: 'DESKERA' })).disconnectProvider.__typename).toBe('NotConnectedError');
+  });
+
+  it('never shows a credential in any response or log line', () => {
+    const sandbox = t.app.services.sandbox;
+    if (!sandbox) throw new Error('sandbox off');
+    const secrets = PROVIDERS.flatMap((p) => Object.values(sandbox.vendors[p].credentialsFor(tenant.id))).filter((s) => s.length >= 8);
+    expect(secrets.length).toBeGreaterThan(4);
+    const haystack = responses.join('\n') + t.logs.join('');
+    expect(t.logs.length).toBeGreaterThan(0);
+    for (const s of secrets) expect(haystack, 'credential leaked').not.toContain(s);
+  });
+});

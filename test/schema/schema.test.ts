@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { printedSchema } from '../../scripts/print-schema.js';
+
+describe('schema.graphql', () => {
+  const sdl = printedSchema();
+
+  it('is the current printed schema (run `npm run schema` after changing src/schema)', () => {
+    expect(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8')).toBe(sdl);
+  });
+
+  it('keeps the names DESIGN.md fixes', () => {
+    for (const name of [
+      'enum ProviderKey',
+      'type Provider implements Node',
+      'type ProviderEventType',
+      'type Webhook implements Node',
+      'enum WebhookStatus',
+      'type Event implements Node',
+      'input EventFilter',
+      'interface Error',
+      'type ProviderError implements Error',
+      'type NotFoundError implements Error',
+      'type ValidationError implements Error',
+      'type NotConnectedError implements Error',
+      'type UnsupportedError implements Error',
+      'type CreateWebhookSuccess',
+      'input ProviderCredentialsInput @oneOf',
+    ]) {
+      expect(sdl, name).toContain(name);
+    }
+    for (const field of ['connectProvider', 'disconnectProvider', 'createWebhook', 'updateWebhook', 'deleteWebhook', 'syncWebhooks', 'sendTestEvent', 'triggerSandboxEvent']) {
+      expect(sdl).toMatch(new RegExp(`\\n  ${field}\\(`));
+    }
+  });
+});
