@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import DataLoader from 'dataloader';
-import { parse as parseDocument } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
@@ -20,6 +19,7 @@ import { createMetrics } from './metrics.js';
 import { createHostGuard } from './providers/host-guard.js';
 import { createHttpClient, type HttpClient } from './providers/http.js';
 import { createEventBus } from './pubsub.js';
+import { useSharedSubscriptions } from './stream/use-shared-subscriptions.js';
 import { createSandbox, SANDBOX_PREFIX } from './sandbox/index.js';
 import type { Context, Loaders, Services } from './schema/context.js';
 import { schema } from './schema/index.js';
@@ -119,6 +119,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     graphiql: { title: 'hookgraph', defaultQuery: '{ providers { key name } }' },
     renderGraphiQL,
     logging: { debug: (...a) => log.debug(a), info: (...a) => log.info(a), warn: (...a) => log.warn(a), error: (...a) => log.error(a) },
+    plugins: [useSharedSubscriptions()],
     context: async (initial) => {
       const params = initial['connectionParams'] as Record<string, unknown> | undefined;
       const request = initial['request'] as Request | undefined;
@@ -197,16 +198,16 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         return key !== null && (await store.apiKeys.authenticate(key)) !== null;
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const { schema: s, execute, subscribe, contextFactory, validate } = yoga.getEnveloped({
+        const { schema: s, execute, subscribe, contextFactory, validate, parse } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
           connectionParams: ctx.connectionParams ?? {},
         });
-        let document: ReturnType<typeof parseDocument>;
+        let document: ReturnType<typeof parse>;
         try {
-          document = parseDocument(payload.query);
+          document = parse(payload.query);
         } catch (error) {
           return [error as never];
         }

@@ -71,7 +71,8 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
       const filter = { webhookIds: [w.id] };
       const client = wsClient(t.url, tenant.key);
       const ws = subscribeWs<{ events: Received }>(client, OnEventsDocument, { filter });
-      const sse = subscribeSse<{ events: Received }>(t.url, tenant.key, OnEventsDocument, { filter });
+      // A different filter with the same meaning, so the two subscribers do not share one execution.
+      const sse = subscribeSse<{ events: Received }>(t.url, tenant.key, OnEventsDocument, { filter: { ...filter, providers: [s.provider] } });
       expect(await sse.ready).toBe(200);
       await expect.poll(() => t.app.services.bus.listeners(tenant.id)).toBeGreaterThanOrEqual(2);
       const deliveries = await trigger(tenant, s.provider, s.trigger, s.shape);

@@ -41,7 +41,7 @@ describe.each(storeBackends)('store on %s', (backend) => {
     const { tenant } = await store.tenants.getOrCreate(`t-${randomUUID()}`);
     const { key, info } = await store.apiKeys.create(tenant.id, 'k');
     const row = await store.kysely.selectFrom('api_keys').selectAll().where('id', '=', info.id).executeTakeFirstOrThrow();
-    expect(JSON.stringify(row)).not.toContain(key.split('_')[2]);
+    expect(JSON.stringify(row)).not.toContain(key.slice('hg_'.length + 13));
     expect((await store.apiKeys.authenticate(key))?.id).toBe(tenant.id);
     expect(await store.apiKeys.authenticate(`${key.slice(0, -1)}x`)).toBeNull();
     expect(await store.apiKeys.authenticate('hg_nope')).toBeNull();

@@ -21,7 +21,8 @@ const IRREGULAR_LAST_WORDS: Record<string, string> = { ADDRESSES: 'ADDRESS' };
 export function resourceOf(dataModel: string): string {
   const words = dataModel.toUpperCase().split('_');
   const last = words.pop() ?? '';
-  const singular = IRREGULAR_LAST_WORDS[last] ?? (last.endsWith('IES') ? `${last.slice(0, -3)}Y` : last.endsWith('S') ? last.slice(0, -1) : last);
+  const singular =
+    IRREGULAR_LAST_WORDS[last] ?? (last.endsWith('IES') ? `${last.slice(0, -3)}Y` : last.endsWith('S') ? last.slice(0, -1) : last);
   return [...words, singular].join('_').toLowerCase();
 }
 

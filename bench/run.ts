@@ -1,0 +1,326 @@
+/**
+ * `npm run bench`: ingest throughput, end-to-end latency, fan-out and the unified query, each side by side
+ * with the machine's own limit for that work. Loopback only, bounded in time. Prints a table and writes
+ * JSON to bench/results/.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createClient } from 'graphql-ws';
+import pg from 'pg';
+import { Pool } from 'undici';
+import WebSocket from 'ws';
+import { servicesAvailable } from './services.js';
+
+const DURATION = Number(process.env['BENCH_SECONDS'] ?? 6);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Child {
+  url: string;
+  key: string | null;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function start(args: string[], env: Record<string, string> = {}): Promise<Child> {
+  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
+    const check = (c: Buffer) => {
+      out += String(c);
+      const url = /listening on (http:\/\/[0-9.:]+)/.exec(out)?.[1];
+      const key = /^\s+(hg_\S+)\s*$/m.exec(out)?.[1] ?? null;
+      if (url && (key || !out.includes('hookgraph') || out.includes('Connected "default"') || env['HOOKGRAPH_BOOTSTRAP'] === '0')) {
+        clearTimeout(timer);
+        resolve({
+          url,
+          key,
+          proc,
+          stop: () =>
+            new Promise((r) => {
+              proc.once('exit', () => r());
+              proc.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    proc.stdout?.on('data', check);
+    proc.stderr?.on('data', (c: Buffer) => (out += String(c)));
+    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+async function gql<T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function startHookgraph(env: Record<string, string>): Promise<Child & { deliveryUrl: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hookgraph-bench-'));
+  const child = await start(['--import', 'tsx', 'src/server.ts'], { PORT: '0', HOOKGRAPH_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
+  if (!child.key) throw new Error('no bootstrap key printed');
+  const data = await gql<{ createWebhook: { data: { deliveryUrl: string } } }>(
+    child.url,
+    child.key,
+    'mutation { createWebhook(input: { provider: BOOQABLE, events: ["order.updated"], payloadVersion: "4" }) { ... on CreateWebhookSuccess { data { deliveryUrl } } ... on Error { message } } }',
+  );
+  const stop = child.stop;
+  return {
+    ...child,
+    deliveryUrl: data.createWebhook.data.deliveryUrl,
+    stop: async () => {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function delivery(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ id: randomUUID(), created_at: new Date().toISOString(), event: 'order.updated', resource_type: 'orders', data: { id: randomUUID(), status: 'reserved', ...extra } });
+}
+
+async function cannon(url: string): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: delivery() }) }],
+  });
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+function rssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const now = () => performance.timeOrigin + performance.now();
+
+/** Offers `rate` deliveries/s for `seconds` and measures POST → graphql-ws receipt. */
+async function latency(h: Child & { deliveryUrl: string }, rate: number, seconds: number) {
+  const client = createClient({ url: `${h.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${h.key}` } });
+  const samples: number[] = [];
+  const ready = new Promise<void>((resolve) => {
+    client.on('connected', () => setTimeout(resolve, 200));
+  });
+  const dispose = client.subscribe<{ events: { payload: { data: { sentAt: number } } } }>(
+    { query: 'subscription { events(filter: { types: ["order.*"] }) { payload } }' },
+    { next: (r) => r.data && samples.push(now() - r.data.events.payload.data.sentAt), error: () => {}, complete: () => {} },
+  );
+  await ready;
+  const url = new URL(h.deliveryUrl);
+  const pool = new Pool(url.origin, { connections: 32 });
+  const total = rate * seconds;
+  const started = now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
+      for (; sent < due; sent++) {
+        void pool
+          .request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: delivery({ sentAt: now() }) })
+          .then((r) => r.body.dump())
+          .catch(() => {});
+      }
+      if (sent >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  const deadline = now() + 5_000;
+  while (samples.length < total && now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  dispose();
+  await client.dispose();
+  await pool.close();
+  samples.sort((a, b) => a - b);
+  return { rate, sent: total, received: samples.length, p50: pct(samples, 50), p95: pct(samples, 95), p99: pct(samples, 99) };
+}
+
+/** N subscribers, `rate` events/s for `seconds`: deliveries/s, p99, server RSS. */
+async function fanout(kind: 'hookgraph' | 'raw-ws', target: Child & { deliveryUrl?: string }, n: number, rate: number, seconds: number) {
+  const samples: number[] = [];
+  const sockets: Array<{ close(): void }> = [];
+  const wsUrl = kind === 'hookgraph' ? `${target.url.replace('http', 'ws')}/graphql` : target.url.replace('http', 'ws');
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      if (kind === 'raw-ws') {
+        const ws = new WebSocket(wsUrl);
+        ws.on('message', (m: Buffer) => samples.push(now() - (JSON.parse(String(m)) as { data: { sentAt: number } }).data.sentAt));
+        await new Promise((r) => ws.once('open', r));
+        sockets.push(ws);
+        return;
+      }
+      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${target.key}` }, lazy: false });
+      await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+      const dispose = client.subscribe<{ events: { payload: { data: { sentAt: number } } } }>(
+        { query: 'subscription Fan { events { id type payload } }' },
+        { next: (r) => r.data && samples.push(now() - r.data.events.payload.data.sentAt), error: () => {}, complete: () => {} },
+      );
+      sockets.push({ close: () => (dispose(), void client.dispose()) });
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const rssBefore = rssMb(target.proc.pid);
+  const postUrl = kind === 'hookgraph' ? (target.deliveryUrl as string) : `${target.url}/publish`;
+  const total = rate * seconds;
+  const started = now();
+  let peakRss = rssBefore;
+  for (let i = 0; i < total; i++) {
+    const at = started + (i * 1000) / rate;
+    const wait = at - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const body = kind === 'hookgraph' ? delivery({ sentAt: now() }) : JSON.stringify({ id: randomUUID(), type: 'order.updated', data: { sentAt: now(), status: 'reserved' } });
+    void fetch(postUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => {});
+    if (i % 10 === 0) peakRss = Math.max(peakRss, rssMb(target.proc.pid));
+  }
+  const expected = total * n;
+  const deadline = now() + 10_000;
+  while (samples.length < expected && now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const elapsed = (now() - started) / 1000;
+  for (const s of sockets) s.close();
+  samples.sort((a, b) => a - b);
+  return { kind, subscribers: n, rate, expected, received: samples.length, deliveriesPerSec: Math.round(samples.length / elapsed), p50: pct(samples, 50), p99: pct(samples, 99), rssMb: peakRss };
+}
+
+/** webhooks { status } across five sandbox vendors that each answer after a fixed delay. */
+async function unifiedQuery() {
+  const { buildApp } = await import('../src/app.js');
+  const { loadConfig } = await import('../src/config.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'hookgraph-bench-q-'));
+  const app = await buildApp(
+    loadConfig({}, { port: 0, dataDir, databaseUrl: `file:${join(dataDir, 'q.sqlite')}`, logLevel: 'silent', secretKey: randomBytes(32).toString('base64') }),
+  );
+  await app.start();
+  const key = app.bootstrap?.apiKey as string;
+  const providers = ['DESKERA', 'BOOQABLE', 'PAYBOOK', 'ROOTFI', 'SUPEROFFICE'] as const;
+  const events = { DESKERA: 'CREATE_INVOICE', BOOQABLE: 'invoice.created', PAYBOOK: 'refresh', ROOTFI: 'SYNC_COMPLETED', SUPEROFFICE: 'contact.created' };
+  for (const p of providers) {
+    for (let i = 0; i < 2; i++) {
+      await gql(app.url, key, 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { __typename } }', { i: { provider: p, events: [events[p]] } });
+    }
+  }
+  const delays = { DESKERA: 60, BOOQABLE: 90, PAYBOOK: 120, ROOTFI: 150, SUPEROFFICE: 180 };
+  const sandbox = app.services.sandbox;
+  if (!sandbox) throw new Error('sandbox off');
+  const runs: number[] = [];
+  const calls: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    for (const p of providers) sandbox.vendors[p].injectFault({ delayMs: delays[p], method: 'GET', count: 1 });
+    const before = providers.reduce((s, p) => s + sandbox.vendors[p].requests.filter((q) => q.method === 'GET').length, 0);
+    const t0 = now();
+    await gql(app.url, key, '{ webhooks(first: 50) { edges { node { id status provider { key } } } } }');
+    runs.push(now() - t0);
+    calls.push(providers.reduce((s, p) => s + sandbox.vendors[p].requests.filter((q) => q.method === 'GET').length, 0) - before);
+  }
+  sandbox.vendors.SUPEROFFICE.injectFault({ delayMs: delays.SUPEROFFICE, method: 'GET', count: 1 });
+  const tenantId = app.bootstrap?.tenant.id as string;
+  const t0 = now();
+  await (await app.services.connections.connector(tenantId, 'SUPEROFFICE')).listWebhooks();
+  const slowest = now() - t0;
+  await app.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  runs.sort((a, b) => a - b);
+  const median = pct(runs, 50);
+  return { vendorDelaysMs: delays, medianQueryMs: median, slowestSingleVendorMs: slowest, ratio: median / slowest, vendorCallsPerRequest: Math.max(...calls), webhooks: 10 };
+}
+
+async function main() {
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGb: Math.round(totalmem() / 2 ** 30), freeMemGb: Math.round(freemem() / 2 ** 30), node: process.version };
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGb} GiB, Node ${machine.node}`);
+  const results: Record<string, unknown> = { machine, date: new Date().toISOString(), durationSeconds: DURATION, connections: CONNECTIONS };
+  const services = await servicesAvailable();
+
+  log('1. ingest throughput');
+  const bare = await start(['--import', 'tsx', 'bench/servers/bare.ts']);
+  const bareRun = await cannon(`${bare.url}/hooks/x`);
+  await bare.stop();
+  const sqlite = await startHookgraph({});
+  const sqliteRun = await cannon(sqlite.deliveryUrl);
+  const ingest: Record<string, unknown> = { bare: bareRun, sqlite: { ...sqliteRun, ratio: sqliteRun.rps / bareRun.rps } };
+  let postgresRedis: (Child & { deliveryUrl: string }) | null = null;
+  let schema: string | null = null;
+  if (services.postgres && services.redis) {
+    schema = `hg_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: services.postgres });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const url = new URL(services.postgres);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    postgresRedis = await startHookgraph({ DATABASE_URL: url.toString(), REDIS_URL: services.redis, HOOKGRAPH_REDIS_PREFIX: schema });
+    const pgRun = await cannon(postgresRedis.deliveryUrl);
+    ingest['postgresRedis'] = { ...pgRun, ratio: pgRun.rps / bareRun.rps };
+  } else {
+    log('   PostgreSQL/Redis not reachable: skipping that column');
+  }
+  results['ingest'] = ingest;
+
+  log('2. end-to-end latency (POST → graphql-ws subscriber)');
+  results['latency'] = [await latency(sqlite, 500, 4), await latency(sqlite, 1000, 4), await latency(sqlite, 2000, 4)];
+
+  log('3. fan-out');
+  const raw = await start(['--import', 'tsx', 'bench/servers/raw-ws.ts']);
+  const fan = [];
+  for (const n of [100, 1000]) {
+    fan.push(await fanout('raw-ws', raw, n, 20, 4));
+    fan.push(await fanout('hookgraph', sqlite, n, 20, 4));
+  }
+  await raw.stop();
+  results['fanout'] = fan;
+  await sqlite.stop();
+  if (postgresRedis) await postgresRedis.stop();
+  if (schema && services.postgres) {
+    const admin = new pg.Client({ connectionString: services.postgres });
+    await admin.connect();
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+
+  log('4. unified webhooks query across five delayed vendors');
+  results['unifiedQuery'] = await unifiedQuery();
+
+  const file = join('bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+  log(`\nwrote ${file}`);
+}
+
+function printTable(r: Record<string, unknown>) {
+  const f = (n: unknown, d = 0) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(d) : '—');
+  const ingest = r['ingest'] as Record<string, { rps: number; p99: number; ratio?: number; non2xx: number }>;
+  const lines: string[] = [];
+  lines.push('\n| ingest (deliveries/s) | req/s | p99 ms | vs bare | non-2xx |', '|---|---|---|---|---|');
+  for (const [k, v] of Object.entries(ingest)) lines.push(`| ${k} | ${f(v.rps)} | ${f(v.p99)} | ${v.ratio === undefined ? '1.00' : f(v.ratio, 2)} | ${v.non2xx} |`);
+  lines.push('\n| end-to-end latency | sent | received | p50 ms | p95 ms | p99 ms |', '|---|---|---|---|---|---|');
+  for (const l of r['latency'] as Array<Record<string, number>>) lines.push(`| ${l['rate']}/s | ${l['sent']} | ${l['received']} | ${f(l['p50'], 1)} | ${f(l['p95'], 1)} | ${f(l['p99'], 1)} |`);
+  lines.push('\n| fan-out (20 events/s) | subscribers | deliveries/s | received/expected | p50 ms | p99 ms | server RSS MB |', '|---|---|---|---|---|---|---|');
+  for (const x of r['fanout'] as Array<Record<string, number | string>>) {
+    lines.push(`| ${x['kind']} | ${x['subscribers']} | ${x['deliveriesPerSec']} | ${x['received']}/${x['expected']} | ${f(x['p50'], 1)} | ${f(x['p99'], 1)} | ${x['rssMb']} |`);
+  }
+  const q = r['unifiedQuery'] as Record<string, number>;
+  lines.push('\n| unified query | median ms | slowest vendor ms | ratio | vendor calls/request |', '|---|---|---|---|---|');
+  lines.push(`| webhooks × 5 providers | ${f(q['medianQueryMs'], 1)} | ${f(q['slowestSingleVendorMs'], 1)} | ${f(q['ratio'], 2)} | ${q['vendorCallsPerRequest']} |`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
+process.exit(0);
