@@ -1,0 +1,61 @@
+import type { ProviderEventType } from '../types.js';
+
+/** The 22 event types of the seed (docs/books/webhook.md), with unified names. */
+const SEED: ReadonlyArray<[name: string, description: string]> = [
+  ['CREATE_PRODUCTS', 'Triggers when a Product is added in Books'],
+  ['CREATE_CONTACT', 'Triggers when a Contact is added in Books'],
+  ['CREATE_BILL', 'Triggers when a Bill is created in Books'],
+  ['UPDATE_BILL', 'Triggers when a Bill is updated in Books'],
+  ['DELETE_BILL', 'Triggers when a Bill is deleted in Books'],
+  ['CREATE_INVOICE', 'Triggers when an Invoice is created in Books'],
+  ['UPDATE_INVOICE', 'Triggers when an Invoice is updated in Books'],
+  ['DELETE_INVOICE', 'Triggers when an Invoice is deleted in Books'],
+  ['CREATE_DEBITNOTE', 'Triggers when a Debit Note is created in Books'],
+  ['UPDATE_DEBITNOTE', 'Triggers when a Debit Note is updated in Books'],
+  ['DELETE_DEBITNOTE', 'Triggers when a Debit Note is deleted in Books'],
+  ['CREATE_CREDITNOTE', 'Triggers when a Credit Note is created in Books'],
+  ['UPDATE_CREDITNOTE', 'Triggers when a Credit Note is updated in Books'],
+  ['DELETE_CREDITNOTE', 'Triggers when a Credit Note is deleted in Books'],
+  ['CREATE_CRM_CONTACT', 'Triggers when a Contact is created in Sales'],
+  ['UPDATE_CRM_CONTACT', 'Triggers when a Contact is updated in Sales'],
+  ['DELETE_CRM_CONTACT', 'Triggers when a Contact is deleted in Sales'],
+  ['CREATE_CRM_DEAL', 'Triggers when a Deal is created in Sales'],
+  ['UPDATE_CRM_DEAL', 'Triggers when a Deal is updated in Sales'],
+  ['DELETE_CRM_DEAL', 'Triggers when a Deal is deleted in Sales'],
+  ['STOCK_IN', 'Triggers when the Stock is increased for a Product in Books'],
+  ['STOCK_OUT', 'Triggers when the Stock is reduced for a Product in Books'],
+];
+
+const NOUNS: Record<string, string> = {
+  PRODUCTS: 'product',
+  CONTACT: 'contact',
+  BILL: 'bill',
+  INVOICE: 'invoice',
+  DEBITNOTE: 'debit_note',
+  CREDITNOTE: 'credit_note',
+  CRM_CONTACT: 'crm_contact',
+  CRM_DEAL: 'deal',
+};
+const ACTIONS: Record<string, string> = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted' };
+
+/** `CREATE_INVOICE` → `invoice.created`, `STOCK_IN` → `stock.increased`; unknown names → lower-cased raw name. */
+export function deskeraUnifiedType(name: string): string {
+  if (name === 'STOCK_IN') return 'stock.increased';
+  if (name === 'STOCK_OUT') return 'stock.decreased';
+  const m = /^(CREATE|UPDATE|DELETE)_(.+)$/.exec(name);
+  const noun = m ? NOUNS[m[2] as string] : undefined;
+  if (m && noun) return `${noun}.${ACTIONS[m[1] as string]}`;
+  const raw = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+  return raw.includes('.') ? raw : `deskera.${raw || 'unknown'}`;
+}
+
+/** The resource noun of an event name (`invoice` for CREATE_INVOICE, `stock` for STOCK_IN). */
+export function deskeraResourceType(name: string): string {
+  return deskeraUnifiedType(name).split('.')[0] as string;
+}
+
+export const deskeraEventTypes: readonly ProviderEventType[] = SEED.map(([name, description]) => ({
+  name,
+  unifiedType: deskeraUnifiedType(name),
+  description,
+}));

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../../src/domain/errors.js';
+import { deskeraProvider } from '../../../src/providers/deskera/index.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/deskera/${name}`, import.meta.url));
+const delivery = (raw: Buffer, events: string[] = ['CREATE_INVOICE']) => ({
+  headers: { 'content-type': 'application/json' },
+  rawBody: raw,
+  body: JSON.parse(raw.toString()) as unknown,
+  webhook: { id: 'w1', events, externalIds: ['1'] },
+});
+
+describe('Deskera deliveries', () => {
+  it('maps the event name in the body to its unified type and resource', () => {
+    const [e] = deskeraProvider.normalize(delivery(fixture('create-invoice.json')));
+    expect(e).toMatchObject({ type: 'invoice.created', providerEventType: 'CREATE_INVOICE', resource: { type: 'invoice', id: '5f1e0c2a9b' }, test: false, vendorEventId: null });
+    expect(e?.occurredAt?.toISOString()).toBe('2026-03-04T10:20:30.000Z');
+  });
+
+  it('falls back to the webhook\'s only subscribed event when the body names none', () => {
+    const [e] = deskeraProvider.normalize(delivery(fixture('no-event-name.json'), ['STOCK_IN']));
+    expect(e).toMatchObject({ type: 'stock.increased', providerEventType: 'STOCK_IN', resource: { type: 'stock', id: 'p-77' } });
+  });
+
+  it('keeps an unknown event name instead of dropping it', () => {
+    const [e] = deskeraProvider.normalize(delivery(Buffer.from('{"eventType":"ARCHIVE_WIDGET","data":{"id":"x"}}')));
+    expect(e?.providerEventType).toBe('ARCHIVE_WIDGET');
+    expect(e?.type).toBe('deskera.archive_widget');
+  });
+
+  it('refuses a body that is not an object with a 400', () => {
+    expect(() => deskeraProvider.normalize(delivery(Buffer.from('[1,2]')))).toThrow(DeliveryError);
+  });
+});
