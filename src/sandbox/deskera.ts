@@ -31,11 +31,21 @@ export function createDeskeraSandbox(): SandboxVendor & { expireAccessToken(acco
       const basic = Buffer.from((header(r, 'authorization') ?? '').replace(/^Basic /, ''), 'base64').toString();
       const [clientId, clientSecret] = basic.split(':');
       const account = /^sbx-dk-client-(.+)$/.exec(clientId ?? '')?.[1];
-      if (!account || clientSecret !== `sbx-dk-secret-${account}` || r.query['refresh_token'] !== `sbx-dk-refresh-${account}` || r.query['grant_type'] !== 'refresh_token') {
+      if (
+        !account ||
+        clientSecret !== `sbx-dk-secret-${account}` ||
+        r.query['refresh_token'] !== `sbx-dk-refresh-${account}` ||
+        r.query['grant_type'] !== 'refresh_token'
+      ) {
         return sendJson(res, 401, { errorMessage: 'invalid client or refresh token' });
       }
       tokens.set(account, (tokens.get(account) ?? 0) + 1);
-      return sendJson(res, 200, { access_token: tokenOf(account), token_type: 'bearer', refresh_token: `sbx-dk-refresh-${account}`, expires_in: 0 });
+      return sendJson(res, 200, {
+        access_token: tokenOf(account),
+        token_type: 'bearer',
+        refresh_token: `sbx-dk-refresh-${account}`,
+        expires_in: 0,
+      });
     }
     const account = accountOfToken(header(r, 'x-access-token'));
     if (!account) return sendJson(res, 401, { errorMessage: 'Unauthorized', errorCode: 401 });
@@ -44,8 +54,10 @@ export function createDeskeraSandbox(): SandboxVendor & { expireAccessToken(acco
     // The seed's curl posts without /v1 while its table says /v1: accept both (VENDORS.md §1.1).
     if (r.method === 'POST' && (path === '/v1/webhooks/register' || path === '/webhooks/register')) {
       const body = (r.body ?? {}) as Record<string, unknown>;
-      if (typeof body['eventType'] !== 'string' || !known.has(body['eventType'])) return sendJson(res, 400, { errorMessage: 'Invalid eventType' });
-      if (typeof body['webhookUrl'] !== 'string' || !/^https?:\/\//.test(body['webhookUrl'])) return sendJson(res, 400, { errorMessage: 'Invalid webhookUrl' });
+      if (typeof body['eventType'] !== 'string' || !known.has(body['eventType']))
+        return sendJson(res, 400, { errorMessage: 'Invalid eventType' });
+      if (typeof body['webhookUrl'] !== 'string' || !/^https?:\/\//.test(body['webhookUrl']))
+        return sendJson(res, 400, { errorMessage: 'Invalid webhookUrl' });
       for (const f of ['clientId', 'clientSecret', 'accessToken', 'refreshToken']) {
         if (typeof body[f] !== 'string' || body[f] === '') return sendJson(res, 400, { errorMessage: `${f} is required` });
       }

@@ -16,12 +16,17 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 function narrowHook(v: unknown): DeskeraHookWire | null {
   if (!isObject(v)) return null;
   const { hookId, eventType, webhookUrl, deleted } = v;
-  if ((typeof hookId !== 'number' && typeof hookId !== 'string') || typeof eventType !== 'string' || typeof webhookUrl !== 'string') return null;
+  if ((typeof hookId !== 'number' && typeof hookId !== 'string') || typeof eventType !== 'string' || typeof webhookUrl !== 'string')
+    return null;
   return { hookId: Number(hookId), eventType, webhookUrl, deleted: deleted === true };
 }
 
 function unreadable(what: string, res: HttpResponse): ProviderError {
-  return new ProviderError(`DESKERA answered ${what} that hookgraph could not read`, { provider: 'DESKERA', status: res.status, vendorRequestId: res.vendorRequestId });
+  return new ProviderError(`DESKERA answered ${what} that hookgraph could not read`, {
+    provider: 'DESKERA',
+    status: res.status,
+    vendorRequestId: res.vendorRequestId,
+  });
 }
 
 /** The three webhook endpoints of the seed, plus token validation and refresh (docs/books/oauthv2.md). */
@@ -56,7 +61,8 @@ export function createDeskeraClient(ctx: ConnectorContext<DeskeraCredentials>) {
     credentials = {
       ...credentials,
       accessToken: body['access_token'],
-      refreshToken: typeof body['refresh_token'] === 'string' && body['refresh_token'] !== '' ? body['refresh_token'] : credentials.refreshToken,
+      refreshToken:
+        typeof body['refresh_token'] === 'string' && body['refresh_token'] !== '' ? body['refresh_token'] : credentials.refreshToken,
     };
     await ctx.saveCredentials(credentials);
   }

@@ -11,7 +11,8 @@ function parseCredentials(input: unknown): DeskeraCredentials {
   const out: Record<string, string> = {};
   for (const field of ['clientId', 'clientSecret', 'accessToken', 'refreshToken'] as const) {
     const v = o[field];
-    if (typeof v !== 'string' || v.trim() === '') throw new ValidationError(`Deskera needs a non-empty ${field}`, `credentials.deskera.${field}`);
+    if (typeof v !== 'string' || v.trim() === '')
+      throw new ValidationError(`Deskera needs a non-empty ${field}`, `credentials.deskera.${field}`);
     if (/[\r\n\0]/.test(v)) throw new ValidationError(`Deskera ${field} contains control characters`, `credentials.deskera.${field}`);
     out[field] = v.trim();
   }

@@ -30,7 +30,10 @@ export function normalizeDeskeraDelivery(delivery: Delivery): NormalizedEvent[] 
   const body = delivery.body;
   if (!isObject(body)) throw new DeliveryError(400, 'Deskera deliveries are JSON objects');
   const raw =
-    str(body['eventType']) ?? str(body['event']) ?? str(body['type']) ?? (delivery.webhook.events.length === 1 ? (delivery.webhook.events[0] as string) : 'unknown');
+    str(body['eventType']) ??
+    str(body['event']) ??
+    str(body['type']) ??
+    (delivery.webhook.events.length === 1 ? (delivery.webhook.events[0] as string) : 'unknown');
   const data = isObject(body['data']) ? body['data'] : body;
   const id = str(data['id']) ?? str(data['code']) ?? str(data['documentCode']) ?? str(data['productId']);
   const at = str(body['timestamp']) ?? str(data['updatedAt']) ?? str(data['createdAt']);

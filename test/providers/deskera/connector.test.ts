@@ -12,7 +12,13 @@ describe('Deskera connector against the sandbox', () => {
   let server: SandboxServer;
   let saved: DeskeraCredentials[] = [];
   const account = 'acme';
-  const spec: WebhookSpec = { url: 'https://hooks.example/hooks/1/tok', events: ['CREATE_INVOICE', 'UPDATE_INVOICE'], name: 'n', secret: 's', payloadVersion: null };
+  const spec: WebhookSpec = {
+    url: 'https://hooks.example/hooks/1/tok',
+    events: ['CREATE_INVOICE', 'UPDATE_INVOICE'],
+    name: 'n',
+    secret: 's',
+    payloadVersion: null,
+  };
 
   const connector = (credentials = deskeraProvider.parseCredentials(sandbox.credentialsFor(account)), timeoutMs = 2_000) =>
     deskeraProvider.createConnector({
@@ -92,8 +98,14 @@ describe('Deskera connector against the sandbox', () => {
   });
 
   it('gives up with a 401 ProviderError when the refresh is refused, without echoing credentials', async () => {
-    const creds = { ...deskeraProvider.parseCredentials(sandbox.credentialsFor(account)), accessToken: 'stale-token-123', refreshToken: 'revoked-refresh-456' };
-    const err = (await connector(creds).listWebhooks().catch((e: unknown) => e)) as ProviderError;
+    const creds = {
+      ...deskeraProvider.parseCredentials(sandbox.credentialsFor(account)),
+      accessToken: 'stale-token-123',
+      refreshToken: 'revoked-refresh-456',
+    };
+    const err = (await connector(creds)
+      .listWebhooks()
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.status).toBe(401);
     expect(err.message).not.toMatch(/stale-token-123|revoked-refresh-456/);
@@ -114,7 +126,9 @@ describe('Deskera connector against the sandbox', () => {
     await expect(connector(undefined, 50).listWebhooks()).rejects.toThrow(/did not answer/);
     sandbox.reset();
     sandbox.injectFault({ rawBody: '<html>oops-internal</html>', count: 3 });
-    const err = (await connector().listWebhooks().catch((e: unknown) => e)) as ProviderError;
+    const err = (await connector()
+      .listWebhooks()
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).not.toContain('oops-internal');
   });

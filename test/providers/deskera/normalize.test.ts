@@ -14,11 +14,17 @@ const delivery = (raw: Buffer, events: string[] = ['CREATE_INVOICE']) => ({
 describe('Deskera deliveries', () => {
   it('maps the event name in the body to its unified type and resource', () => {
     const [e] = deskeraProvider.normalize(delivery(fixture('create-invoice.json')));
-    expect(e).toMatchObject({ type: 'invoice.created', providerEventType: 'CREATE_INVOICE', resource: { type: 'invoice', id: '5f1e0c2a9b' }, test: false, vendorEventId: null });
+    expect(e).toMatchObject({
+      type: 'invoice.created',
+      providerEventType: 'CREATE_INVOICE',
+      resource: { type: 'invoice', id: '5f1e0c2a9b' },
+      test: false,
+      vendorEventId: null,
+    });
     expect(e?.occurredAt?.toISOString()).toBe('2026-03-04T10:20:30.000Z');
   });
 
-  it('falls back to the webhook\'s only subscribed event when the body names none', () => {
+  it("falls back to the webhook's only subscribed event when the body names none", () => {
     const [e] = deskeraProvider.normalize(delivery(fixture('no-event-name.json'), ['STOCK_IN']));
     expect(e).toMatchObject({ type: 'stock.increased', providerEventType: 'STOCK_IN', resource: { type: 'stock', id: 'p-77' } });
   });

@@ -39,9 +39,27 @@ describe('Deskera sandbox deliveries', () => {
         http: createHttpClient('DESKERA'),
         saveCredentials: async () => {},
       });
-    await connect('a').createWebhook({ url: `${receiverUrl}/a-invoice`, events: ['CREATE_INVOICE'], name: 'n', secret: 's', payloadVersion: null });
-    await connect('a').createWebhook({ url: `${receiverUrl}/a-bill`, events: ['CREATE_BILL'], name: 'n', secret: 's', payloadVersion: null });
-    await connect('b').createWebhook({ url: `${receiverUrl}/b-invoice`, events: ['CREATE_INVOICE'], name: 'n', secret: 's', payloadVersion: null });
+    await connect('a').createWebhook({
+      url: `${receiverUrl}/a-invoice`,
+      events: ['CREATE_INVOICE'],
+      name: 'n',
+      secret: 's',
+      payloadVersion: null,
+    });
+    await connect('a').createWebhook({
+      url: `${receiverUrl}/a-bill`,
+      events: ['CREATE_BILL'],
+      name: 'n',
+      secret: 's',
+      payloadVersion: null,
+    });
+    await connect('b').createWebhook({
+      url: `${receiverUrl}/b-invoice`,
+      events: ['CREATE_INVOICE'],
+      name: 'n',
+      secret: 's',
+      payloadVersion: null,
+    });
     const deliveries = await sandbox.trigger('CREATE_INVOICE', { account: 'a' });
     expect(deliveries).toEqual([{ url: `${receiverUrl}/a-invoice`, status: 200 }]);
     expect(received.map((r) => r.path)).toEqual(['/a-invoice']);
