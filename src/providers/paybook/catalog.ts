@@ -1,0 +1,30 @@
+import type { ProviderEventType } from '../types.js';
+
+/** V1 events a webhook can subscribe to through the API (seed, VENDORS.md §3.6). */
+export const paybookEventTypes: readonly ProviderEventType[] = [
+  { name: 'credential_create', unifiedType: 'credential.created', description: 'New credential was created' },
+  { name: 'credential_update', unifiedType: 'credential.updated', description: 'Existing credential was updated' },
+  { name: 'refresh', unifiedType: 'credential.refreshed', description: 'Accounts or transactions of an existing credential were added or updated' },
+  { name: 'documents_completed', unifiedType: 'documents.completed', description: 'Requested documents are ready to download' },
+];
+
+/** V3 names seen in deliveries (VENDORS.md §3.6); `documents.fail` and `documents.failed` both occur. */
+const V3: Record<string, string> = {
+  'credentials.created': 'credential.created',
+  'credentials.updated': 'credential.updated',
+  'credentials.refreshed': 'credential.refreshed',
+  'documents.completed': 'documents.completed',
+  'documents.success': 'documents.succeeded',
+  'documents.fail': 'documents.failed',
+  'documents.failed': 'documents.failed',
+  'payments.chargeback_created': 'payment.chargeback_created',
+};
+
+export function paybookUnifiedType(name: string): string {
+  const v1 = paybookEventTypes.find((e) => e.name === name)?.unifiedType;
+  if (v1) return v1;
+  const v3 = V3[name];
+  if (v3) return v3;
+  const clean = name.toLowerCase().replace(/[^a-z0-9_.]+/g, '_');
+  return /^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(clean) ? clean : `paybook.${clean.replace(/\./g, '_') || 'unknown'}`;
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ProviderError, UnsupportedError } from '../../../src/domain/errors.js';
+import type { WebhookSpec } from '../../../src/domain/webhook.js';
+import { createHttpClient } from '../../../src/providers/http.js';
+import { paybookProvider } from '../../../src/providers/paybook/index.js';
+import { createPaybookSandbox } from '../../../src/sandbox/paybook.js';
+import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-server.js';
+
+describe('Paybook connector against the sandbox', () => {
+  const sandbox = createPaybookSandbox();
+  let server: SandboxServer;
+  const spec: WebhookSpec = { url: 'https://hooks.example/hooks/1/tok', events: ['credential_create', 'refresh'], name: 'n', secret: 'per-hook-secret', payloadVersion: null };
+  const connector = (apiKey = sandbox.credentialsFor('acme')['apiKey'] as string, timeoutMs = 2_000) =>
+    paybookProvider.createConnector({
+      baseUrl: server.mountUrl,
+      credentials: { apiKey },
+      http: createHttpClient('PAYBOOK', { retries: 2, baseDelayMs: 1, timeoutMs }),
+      saveCredentials: async () => {},
+    });
+
+  beforeAll(async () => {
+    server = await startSandboxServer(sandbox);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => sandbox.reset());
+
+  it('creates with url, events, delay and the secret as a custom header, unwrapping the envelope', async () => {
+    const [hook] = await connector().createWebhook(spec);
+    const post = sandbox.requests.at(-1);
+    expect(post).toMatchObject({ method: 'POST', path: '/v1/webhooks' });
+    expect(post?.headers['authorization']).toBe('api_key api_key=sbx-pb-acme');
+    expect(post?.body).toEqual({ url: spec.url, events: spec.events, delay: 0, headers: { 'X-Hookgraph-Secret': 'per-hook-secret' } });
+    expect(hook).toMatchObject({ url: spec.url, events: spec.events, status: 'ACTIVE' });
+    expect(hook?.externalId).toMatch(/^[0-9a-f]{24}$/);
+    // The sandbox answers dt_created in unix seconds, as the real API does.
+    expect(Math.abs((hook?.createdAt?.getTime() ?? 0) - Date.now())).toBeLessThan(5_000);
+  });
+
+  it('lists, gets by filtering the list, and deletes', async () => {
+    const [hook] = await connector().createWebhook(spec);
+    expect((await connector().listWebhooks()).map((h) => h.externalId)).toEqual([hook?.externalId]);
+    expect(sandbox.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/webhooks' });
+    expect((await connector().getWebhook(hook?.externalId ?? ''))?.events).toEqual(spec.events);
+    await connector().deleteWebhook([hook?.externalId ?? '', 'aaaaaaaaaaaaaaaaaaaaaaaa']);
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([`/v1/webhooks/${hook?.externalId}`, '/v1/webhooks/aaaaaaaaaaaaaaaaaaaaaaaa']);
+    expect(await connector().listWebhooks()).toEqual([]);
+  });
+
+  it('updates by creating the new hook first and then deleting the old one (V1 has no update)', async () => {
+    const [old] = await connector().createWebhook(spec);
+    const [fresh] = await connector().updateWebhook([old?.externalId ?? ''], { ...spec, events: ['documents_completed'] });
+    expect(sandbox.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/webhooks', `DELETE /v1/webhooks/${old?.externalId}`]);
+    expect(fresh?.events).toEqual(['documents_completed']);
+    expect((await connector().listWebhooks()).map((h) => h.externalId)).toEqual([fresh?.externalId]);
+  });
+
+  it('reads the envelope of a refusal: code as status, rid as request id, no vendor message', async () => {
+    const err = (await connector().createWebhook({ ...spec, events: ['bogus'] }).catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.status).toBe(400);
+    expect(err.message).not.toContain('events must be');
+    const unauthorized = (await connector('wrong-key-789').listWebhooks().catch((e: unknown) => e)) as ProviderError;
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.message).not.toContain('wrong-key-789');
+  });
+
+  it('retries 429 and 500 on list but not 500 on create; times out; refuses garbage', async () => {
+    sandbox.injectFault({ status: 429, retryAfter: '0', method: 'GET' });
+    sandbox.injectFault({ status: 500, method: 'GET' });
+    expect(await connector().listWebhooks()).toEqual([]);
+    sandbox.injectFault({ status: 500, method: 'POST' });
+    await expect(connector().createWebhook(spec)).rejects.toMatchObject({ status: 500 });
+    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    sandbox.injectFault({ delayMs: 300, count: 3 });
+    await expect(connector(undefined, 50).listWebhooks()).rejects.toThrow(/did not answer/);
+    sandbox.injectFault({ rawBody: '{"rid":', count: 3 });
+    await expect(connector().listWebhooks()).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('has no test endpoint or state change', async () => {
+    await expect(connector().sendTestEvent([], spec)).rejects.toBeInstanceOf(UnsupportedError);
+    await expect(connector().setEnabled([], false)).rejects.toBeInstanceOf(UnsupportedError);
+  });
+});
