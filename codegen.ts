@@ -11,7 +11,6 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         scalars: { DateTime: 'string', JSON: 'unknown' },
-        avoidOptionals: { field: true, inputValue: false, object: true },
       },
     },
   },

@@ -178,7 +178,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
       res.end();
       return;
     }
-    void yoga.handleNodeRequestAndResponse(req, res, {});
+    void yoga.requestListener(req, res);
   });
 
   const sockets = new Set<Socket>();

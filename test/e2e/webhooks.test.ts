@@ -147,7 +147,7 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     const mismatch = await gqlData(t.url, other.key, ConnectProviderDocument, { input: { provider: 'PAYBOOK', credentials: { rootfi: { apiKey: 'k' } } } });
     expect(mismatch.connectProvider).toMatchObject({ __typename: 'ValidationError', field: 'credentials' });
     const oneOf = await gql(t.url, other.key, ConnectProviderDocument, {
-      input: { provider: 'PAYBOOK', credentials: { paybook: { apiKey: 'k' }, rootfi: { apiKey: 'k' } } },
+      input: { provider: 'PAYBOOK', credentials: { paybook: { apiKey: 'k' }, rootfi: { apiKey: 'k' } } as never },
     });
     expect(oneOf.body.errors?.[0]?.message).toMatch(/exactly one key/i);
   });

@@ -88,11 +88,11 @@ function makeCollector<T>(stop: () => void): Collector<T> & { push(item: T): voi
 }
 
 /** Subscribes over graphql-ws and collects `data` payloads. */
-export function subscribeWs<T>(client: Client, doc: Doc<T, Record<string, unknown>>, variables: Record<string, unknown> = {}): Collector<T> {
+export function subscribeWs<T, V = Record<string, unknown>>(client: Client, doc: Doc<T, V>, variables: V = {} as V): Collector<T> {
   let dispose = () => {};
   const c = makeCollector<T>(() => dispose());
   dispose = client.subscribe<T>(
-    { query: text(doc), variables },
+    { query: text(doc), variables: variables as Record<string, unknown> },
     {
       next: (r) => (r.errors ? c.fail(r.errors) : c.push(r.data as T)),
       error: (e) => c.fail(e),
@@ -103,7 +103,7 @@ export function subscribeWs<T>(client: Client, doc: Doc<T, Record<string, unknow
 }
 
 /** Subscribes over SSE (graphql-yoga's text/event-stream) and collects `data` payloads. */
-export function subscribeSse<T>(url: string, key: string, doc: Doc<T, Record<string, unknown>>, variables: Record<string, unknown> = {}): Collector<T> & { ready: Promise<number> } {
+export function subscribeSse<T, V = Record<string, unknown>>(url: string, key: string, doc: Doc<T, V>, variables: V = {} as V): Collector<T> & { ready: Promise<number> } {
   const controller = new AbortController();
   const c = makeCollector<T>(() => controller.abort());
   const ready = (async () => {

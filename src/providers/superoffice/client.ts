@@ -1,0 +1,94 @@
+import { ProviderError } from '../../domain/errors.js';
+import type { HttpResponse } from '../http.js';
+import type { ConnectorContext } from '../types.js';
+import type { SuperofficeListFilters, SuperofficeTestResult, SuperofficeWebhookBody, SuperofficeWebhookWire } from './wire.js';
+
+/** OAuth access token, or a system-user ticket plus the application token (VENDORS.md §5.2). */
+export type SuperofficeCredentials = { accessToken: string } | { ticket: string; appToken: string };
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const stringRecord = (v: unknown): Record<string, string> =>
+  isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+
+function narrowWebhook(v: unknown): SuperofficeWebhookWire | null {
+  if (!isObject(v) || typeof v['WebhookId'] !== 'number' || typeof v['TargetUrl'] !== 'string') return null;
+  const events = v['Events'];
+  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) return null;
+  const state = v['State'];
+  return {
+    WebhookId: v['WebhookId'],
+    Name: typeof v['Name'] === 'string' ? v['Name'] : null,
+    Events: events,
+    TargetUrl: v['TargetUrl'],
+    Secret: typeof v['Secret'] === 'string' ? v['Secret'] : null,
+    State: typeof state === 'string' || typeof state === 'number' ? state : 'Unknown',
+    Type: typeof v['Type'] === 'string' ? v['Type'] : 'webhook',
+    Headers: stringRecord(v['Headers']),
+    Properties: isObject(v['Properties']) ? v['Properties'] : {},
+    Registered: typeof v['Registered'] === 'string' ? v['Registered'] : null,
+    Updated: typeof v['Updated'] === 'string' ? v['Updated'] : null,
+  };
+}
+
+function unreadable(what: string, res: HttpResponse): ProviderError {
+  return new ProviderError(`SUPEROFFICE answered ${what} that hookgraph could not read`, { provider: 'SUPEROFFICE', status: res.status, vendorRequestId: res.vendorRequestId });
+}
+
+/** The REST Webhook agent (`/api/v1/Webhook`, VENDORS.md §5.1) under the tenant's base URL. */
+export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredentials>) {
+  const base = `${ctx.baseUrl.replace(/\/+$/, '')}/api/v1/Webhook`;
+  const auth = (): Record<string, string> => {
+    const c = ctx.credentials;
+    return 'accessToken' in c ? { authorization: `Bearer ${c.accessToken}` } : { authorization: `SOTicket ${c.ticket}`, 'so-apptoken': c.appToken };
+  };
+  const one = (res: HttpResponse, what: string) => {
+    const hook = narrowWebhook(res.body);
+    if (!hook) throw unreadable(what, res);
+    return hook;
+  };
+  const member = (id: string) => `${base}/${encodeURIComponent(id)}`;
+
+  return {
+    async defaults(): Promise<void> {
+      await ctx.http.send({ method: 'GET', url: `${base}/default`, headers: auth() });
+    },
+    async list(filters: SuperofficeListFilters = {}): Promise<SuperofficeWebhookWire[]> {
+      const res = await ctx.http.send({ method: 'GET', url: base, headers: auth(), query: { ...filters } });
+      if (!Array.isArray(res.body)) throw unreadable('a webhook list', res);
+      const hooks = res.body.map(narrowWebhook);
+      if (hooks.some((h) => h === null)) throw unreadable('a webhook list', res);
+      return hooks as SuperofficeWebhookWire[];
+    },
+    async get(id: string): Promise<SuperofficeWebhookWire | null> {
+      const res = await ctx.http.send({ method: 'GET', url: member(id), headers: auth(), acceptStatus: [404] });
+      return res.status === 404 ? null : one(res, 'a webhook');
+    },
+    /** SuperOffice POSTs a test event to TargetUrl inside this call and fails it unless that answers 200. */
+    async create(body: SuperofficeWebhookBody): Promise<SuperofficeWebhookWire> {
+      return one(await ctx.http.send({ method: 'POST', url: base, headers: auth(), json: body }), 'a created webhook');
+    },
+    async replace(id: string, body: SuperofficeWebhookBody): Promise<SuperofficeWebhookWire> {
+      return one(await ctx.http.send({ method: 'PUT', url: member(id), headers: auth(), json: { ...body, WebhookId: Number(id) } }), 'an updated webhook');
+    },
+    /** JSON Patch; replacing State is idempotent, so a failed attempt may be repeated. */
+    async setState(id: string, state: 'Active' | 'Stopped'): Promise<SuperofficeWebhookWire> {
+      const res = await ctx.http.send({
+        method: 'PATCH',
+        url: member(id),
+        headers: { ...auth(), 'content-type': 'application/json-patch+json' },
+        json: [{ op: 'replace', path: 'State', value: state }],
+        idempotent: true,
+      });
+      return one(res, 'a patched webhook');
+    },
+    async remove(id: string): Promise<void> {
+      await ctx.http.send({ method: 'DELETE', url: member(id), headers: auth(), acceptStatus: [404] });
+    },
+    async test(body: SuperofficeWebhookBody): Promise<SuperofficeTestResult> {
+      const res = await ctx.http.send({ method: 'POST', url: `${base}/Test`, headers: auth(), json: body, idempotent: true });
+      if (!isObject(res.body) || typeof res.body['Success'] !== 'boolean') throw unreadable('a test result', res);
+      return { Success: res.body['Success'], Message: typeof res.body['Message'] === 'string' ? res.body['Message'] : null };
+    },
+  };
+}
