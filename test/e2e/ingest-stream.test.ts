@@ -171,6 +171,10 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
   it('resumes with `after` after a disconnect, losing and repeating nothing while events keep arriving', async () => {
     const w = await createWebhook(tenant, 'ROOTFI', ['SYNC_COMPLETED']);
     const filter = { webhookIds: [w.id] };
+    const c1 = wsClient(t.url, tenant.key);
+    const listening = t.app.services.bus.listeners(tenant.id);
+    const first = subscribeWs<{ events: Received }>(c1, OnEventsDocument, { filter });
+    await expect.poll(() => t.app.services.bus.listeners(tenant.id)).toBe(listening + 1);
     let sending = true;
     let sent = 0;
     const producer = (async () => {
@@ -179,8 +183,6 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
         sent++;
       }
     })();
-    const c1 = wsClient(t.url, tenant.key);
-    const first = subscribeWs<{ events: Received }>(c1, OnEventsDocument, { filter });
     const part1 = (await first.waitFor(5)).map((x) => x.events);
     first.stop();
     await c1.dispose();
@@ -193,7 +195,13 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
     await producer;
     await expect.poll(async () => (await gqlData(t.url, tenant.key, EventsDocument, { filter, first: 500 })).events.edges.length).toBe(sent);
     const total = (await gqlData(t.url, tenant.key, EventsDocument, { filter, first: 500 })).events.edges.map((e) => e.node.id);
-    await expect.poll(() => part1.length + second.items.length, { timeout: 5_000 }).toBe(total.length);
+    await expect
+      .poll(() => part1.length + second.items.length, { timeout: 5_000 })
+      .toBe(total.length)
+      .catch(() => {
+        const seen = new Set([...part1.map((e) => e.id), ...second.items.map((x) => x.events.id)]);
+        throw new Error(`missing ${JSON.stringify(total.map((id, i) => [i, seen.has(id)]).filter((x) => !x[1]))} of ${total.length}; part1=${part1.length}`);
+      });
     const seen = [...part1.map((e) => e.id), ...second.items.map((x) => x.events.id)];
     expect(seen).toEqual(total);
     second.stop();
