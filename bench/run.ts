@@ -87,7 +87,13 @@ async function startHookgraph(env: Record<string, string>): Promise<Child & { de
 }
 
 function delivery(extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ id: randomUUID(), created_at: new Date().toISOString(), event: 'order.updated', resource_type: 'orders', data: { id: randomUUID(), status: 'reserved', ...extra } });
+  return JSON.stringify({
+    id: randomUUID(),
+    created_at: new Date().toISOString(),
+    event: 'order.updated',
+    resource_type: 'orders',
+    data: { id: randomUUID(), status: 'reserved', ...extra },
+  });
 }
 
 async function cannon(url: string): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
@@ -116,7 +122,11 @@ const now = () => performance.timeOrigin + performance.now();
 
 /** Offers `rate` deliveries/s for `seconds` and measures POST → graphql-ws receipt. */
 async function latency(h: Child & { deliveryUrl: string }, rate: number, seconds: number) {
-  const client = createClient({ url: `${h.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${h.key}` } });
+  const client = createClient({
+    url: `${h.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${h.key}` },
+  });
   const samples: number[] = [];
   const ready = new Promise<void>((resolve) => {
     client.on('connected', () => setTimeout(resolve, 200));
@@ -136,7 +146,12 @@ async function latency(h: Child & { deliveryUrl: string }, rate: number, seconds
       const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
       for (; sent < due; sent++) {
         void pool
-          .request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: delivery({ sentAt: now() }) })
+          .request({
+            path: url.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: delivery({ sentAt: now() }),
+          })
           .then((r) => r.body.dump())
           .catch(() => {});
       }
@@ -169,13 +184,23 @@ async function fanout(kind: 'hookgraph' | 'raw-ws', target: Child & { deliveryUr
         sockets.push(ws);
         return;
       }
-      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${target.key}` }, lazy: false });
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${target.key}` },
+        lazy: false,
+      });
       await new Promise<void>((resolve) => client.on('connected', () => resolve()));
       const dispose = client.subscribe<{ events: { payload: { data: { sentAt: number } } } }>(
         { query: 'subscription Fan { events { id type payload } }' },
         { next: (r) => r.data && samples.push(now() - r.data.events.payload.data.sentAt), error: () => {}, complete: () => {} },
       );
-      sockets.push({ close: () => (dispose(), void client.dispose()) });
+      sockets.push({
+        close: () => {
+          dispose();
+          void client.dispose();
+        },
+      });
     }),
   );
   await new Promise((r) => setTimeout(r, 500));
@@ -188,7 +213,10 @@ async function fanout(kind: 'hookgraph' | 'raw-ws', target: Child & { deliveryUr
     const at = started + (i * 1000) / rate;
     const wait = at - now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const body = kind === 'hookgraph' ? delivery({ sentAt: now() }) : JSON.stringify({ id: randomUUID(), type: 'order.updated', data: { sentAt: now(), status: 'reserved' } });
+    const body =
+      kind === 'hookgraph'
+        ? delivery({ sentAt: now() })
+        : JSON.stringify({ id: randomUUID(), type: 'order.updated', data: { sentAt: now(), status: 'reserved' } });
     void fetch(postUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => {});
     if (i % 10 === 0) peakRss = Math.max(peakRss, rssMb(target.proc.pid));
   }
@@ -198,7 +226,17 @@ async function fanout(kind: 'hookgraph' | 'raw-ws', target: Child & { deliveryUr
   const elapsed = (now() - started) / 1000;
   for (const s of sockets) s.close();
   samples.sort((a, b) => a - b);
-  return { kind, subscribers: n, rate, expected, received: samples.length, deliveriesPerSec: Math.round(samples.length / elapsed), p50: pct(samples, 50), p99: pct(samples, 99), rssMb: peakRss };
+  return {
+    kind,
+    subscribers: n,
+    rate,
+    expected,
+    received: samples.length,
+    deliveriesPerSec: Math.round(samples.length / elapsed),
+    p50: pct(samples, 50),
+    p99: pct(samples, 99),
+    rssMb: peakRss,
+  };
 }
 
 /** webhooks { status } across five sandbox vendors that each answer after a fixed delay. */
@@ -207,15 +245,32 @@ async function unifiedQuery() {
   const { loadConfig } = await import('../src/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'hookgraph-bench-q-'));
   const app = await buildApp(
-    loadConfig({}, { port: 0, dataDir, databaseUrl: `file:${join(dataDir, 'q.sqlite')}`, logLevel: 'silent', secretKey: randomBytes(32).toString('base64') }),
+    loadConfig(
+      {},
+      {
+        port: 0,
+        dataDir,
+        databaseUrl: `file:${join(dataDir, 'q.sqlite')}`,
+        logLevel: 'silent',
+        secretKey: randomBytes(32).toString('base64'),
+      },
+    ),
   );
   await app.start();
   const key = app.bootstrap?.apiKey as string;
   const providers = ['DESKERA', 'BOOQABLE', 'PAYBOOK', 'ROOTFI', 'SUPEROFFICE'] as const;
-  const events = { DESKERA: 'CREATE_INVOICE', BOOQABLE: 'invoice.created', PAYBOOK: 'refresh', ROOTFI: 'SYNC_COMPLETED', SUPEROFFICE: 'contact.created' };
+  const events = {
+    DESKERA: 'CREATE_INVOICE',
+    BOOQABLE: 'invoice.created',
+    PAYBOOK: 'refresh',
+    ROOTFI: 'SYNC_COMPLETED',
+    SUPEROFFICE: 'contact.created',
+  };
   for (const p of providers) {
     for (let i = 0; i < 2; i++) {
-      await gql(app.url, key, 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { __typename } }', { i: { provider: p, events: [events[p]] } });
+      await gql(app.url, key, 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { __typename } }', {
+        i: { provider: p, events: [events[p]] },
+      });
     }
   }
   const delays = { DESKERA: 60, BOOQABLE: 90, PAYBOOK: 120, ROOTFI: 150, SUPEROFFICE: 180 };
@@ -240,11 +295,24 @@ async function unifiedQuery() {
   rmSync(dataDir, { recursive: true, force: true });
   runs.sort((a, b) => a - b);
   const median = pct(runs, 50);
-  return { vendorDelaysMs: delays, medianQueryMs: median, slowestSingleVendorMs: slowest, ratio: median / slowest, vendorCallsPerRequest: Math.max(...calls), webhooks: 10 };
+  return {
+    vendorDelaysMs: delays,
+    medianQueryMs: median,
+    slowestSingleVendorMs: slowest,
+    ratio: median / slowest,
+    vendorCallsPerRequest: Math.max(...calls),
+    webhooks: 10,
+  };
 }
 
 async function main() {
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGb: Math.round(totalmem() / 2 ** 30), freeMemGb: Math.round(freemem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemGb: Math.round(totalmem() / 2 ** 30),
+    freeMemGb: Math.round(freemem() / 2 ** 30),
+    node: process.version,
+  };
   log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGb} GiB, Node ${machine.node}`);
   const results: Record<string, unknown> = { machine, date: new Date().toISOString(), durationSeconds: DURATION, connections: CONNECTIONS };
   const services = await servicesAvailable();
@@ -309,16 +377,25 @@ function printTable(r: Record<string, unknown>) {
   const ingest = r['ingest'] as Record<string, { rps: number; p99: number; ratio?: number; non2xx: number }>;
   const lines: string[] = [];
   lines.push('\n| ingest (deliveries/s) | req/s | p99 ms | vs bare | non-2xx |', '|---|---|---|---|---|');
-  for (const [k, v] of Object.entries(ingest)) lines.push(`| ${k} | ${f(v.rps)} | ${f(v.p99)} | ${v.ratio === undefined ? '1.00' : f(v.ratio, 2)} | ${v.non2xx} |`);
+  for (const [k, v] of Object.entries(ingest))
+    lines.push(`| ${k} | ${f(v.rps)} | ${f(v.p99)} | ${v.ratio === undefined ? '1.00' : f(v.ratio, 2)} | ${v.non2xx} |`);
   lines.push('\n| end-to-end latency | sent | received | p50 ms | p95 ms | p99 ms |', '|---|---|---|---|---|---|');
-  for (const l of r['latency'] as Array<Record<string, number>>) lines.push(`| ${l['rate']}/s | ${l['sent']} | ${l['received']} | ${f(l['p50'], 1)} | ${f(l['p95'], 1)} | ${f(l['p99'], 1)} |`);
-  lines.push('\n| fan-out (20 events/s) | subscribers | deliveries/s | received/expected | p50 ms | p99 ms | server RSS MB |', '|---|---|---|---|---|---|---|');
+  for (const l of r['latency'] as Array<Record<string, number>>)
+    lines.push(`| ${l['rate']}/s | ${l['sent']} | ${l['received']} | ${f(l['p50'], 1)} | ${f(l['p95'], 1)} | ${f(l['p99'], 1)} |`);
+  lines.push(
+    '\n| fan-out (20 events/s) | subscribers | deliveries/s | received/expected | p50 ms | p99 ms | server RSS MB |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const x of r['fanout'] as Array<Record<string, number | string>>) {
-    lines.push(`| ${x['kind']} | ${x['subscribers']} | ${x['deliveriesPerSec']} | ${x['received']}/${x['expected']} | ${f(x['p50'], 1)} | ${f(x['p99'], 1)} | ${x['rssMb']} |`);
+    lines.push(
+      `| ${x['kind']} | ${x['subscribers']} | ${x['deliveriesPerSec']} | ${x['received']}/${x['expected']} | ${f(x['p50'], 1)} | ${f(x['p99'], 1)} | ${x['rssMb']} |`,
+    );
   }
   const q = r['unifiedQuery'] as Record<string, number>;
   lines.push('\n| unified query | median ms | slowest vendor ms | ratio | vendor calls/request |', '|---|---|---|---|---|');
-  lines.push(`| webhooks × 5 providers | ${f(q['medianQueryMs'], 1)} | ${f(q['slowestSingleVendorMs'], 1)} | ${f(q['ratio'], 2)} | ${q['vendorCallsPerRequest']} |`);
+  lines.push(
+    `| webhooks × 5 providers | ${f(q['medianQueryMs'], 1)} | ${f(q['slowestSingleVendorMs'], 1)} | ${f(q['ratio'], 2)} | ${q['vendorCallsPerRequest']} |`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -53,7 +53,8 @@ export interface App {
 
 /** Assembles the gateway: one HTTP port for GraphQL (HTTP, SSE, graphql-ws), deliveries, sandbox, health. */
 export async function buildApp(config: Readonly<Config>, { dispatcher, logger }: AppOptions = {}): Promise<App> {
-  const log = logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.credentials', '*.apiKey', '*.accessToken'] });
+  const log =
+    logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.credentials', '*.apiKey', '*.accessToken'] });
   const { key } = resolveSecretKey(config.secretKey, config.dataDir);
   const store = await createStore({ databaseUrl: config.databaseUrl, secretKey: key });
   const bus = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
@@ -71,7 +72,10 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         assertAllowedUrl,
         onAttempt: (a) => {
           metrics.vendorCalls.inc({ provider: a.provider, status: String(a.status ?? 'network') });
-          log.debug({ provider: a.provider, method: a.method, path: a.url, status: a.status, attempt: a.attempt, ms: Math.round(a.ms) }, 'vendor call');
+          log.debug(
+            { provider: a.provider, method: a.method, path: a.url, status: a.status, attempt: a.attempt, ms: Math.round(a.ms) },
+            'vendor call',
+          );
         },
       }),
     ]),
@@ -198,7 +202,14 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         return key !== null && (await store.apiKeys.authenticate(key)) !== null;
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const { schema: s, execute, subscribe, contextFactory, validate, parse } = yoga.getEnveloped({
+        const {
+          schema: s,
+          execute,
+          subscribe,
+          contextFactory,
+          validate,
+          parse,
+        } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
@@ -271,7 +282,12 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         if (existing.has(p)) continue;
         const vendor = sandbox.vendors[p];
         try {
-          await connections.connect(tenant.id, p, services.sandbox.mountUrl(p) + vendor.basePath(tenant.id), vendor.credentialsFor(tenant.id));
+          await connections.connect(
+            tenant.id,
+            p,
+            services.sandbox.mountUrl(p) + vendor.basePath(tenant.id),
+            vendor.credentialsFor(tenant.id),
+          );
           connected.push(p);
         } catch (error) {
           log.warn({ provider: p, err: error }, 'could not connect the default tenant to the sandbox vendor');

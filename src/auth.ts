@@ -10,7 +10,9 @@ export function extractApiKey(value: unknown): string | null {
 }
 
 export function unauthenticated(message = 'a valid API key is required: Authorization: Bearer <key>') {
-  return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } } });
+  return createGraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer' } } },
+  });
 }
 
 /** Resolves the tenant of an Authorization value, or throws UNAUTHENTICATED. */

@@ -47,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
       if (values.tenant && !tenant) throw new UsageError(`no tenant named ${values.tenant}`);
       const keys = await store.apiKeys.list(tenant?.id);
       for (const k of keys) {
-        process.stdout.write(`${k.id}\t${k.tenantName}\t${k.name}\t${k.createdAt.toISOString()}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}\n`);
+        process.stdout.write(
+          `${k.id}\t${k.tenantName}\t${k.name}\t${k.createdAt.toISOString()}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}\n`,
+        );
       }
       if (keys.length === 0) process.stdout.write('no keys\n');
       return 0;

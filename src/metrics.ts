@@ -6,7 +6,12 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    deliveries: new Counter({ name: 'hookgraph_deliveries_total', help: 'Deliveries answered, by provider and HTTP status', labelNames: ['provider', 'status'], registers: [registry] }),
+    deliveries: new Counter({
+      name: 'hookgraph_deliveries_total',
+      help: 'Deliveries answered, by provider and HTTP status',
+      labelNames: ['provider', 'status'],
+      registers: [registry],
+    }),
     deliveryLatency: new Histogram({
       name: 'hookgraph_delivery_seconds',
       help: 'Time from request to answer on the ingest route',
@@ -14,8 +19,18 @@ export function createMetrics() {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1],
       registers: [registry],
     }),
-    eventsStored: new Counter({ name: 'hookgraph_events_stored_total', help: 'Events committed to the log', labelNames: ['provider'], registers: [registry] }),
-    vendorCalls: new Counter({ name: 'hookgraph_vendor_calls_total', help: 'Vendor API attempts, by provider and status', labelNames: ['provider', 'status'], registers: [registry] }),
+    eventsStored: new Counter({
+      name: 'hookgraph_events_stored_total',
+      help: 'Events committed to the log',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    vendorCalls: new Counter({
+      name: 'hookgraph_vendor_calls_total',
+      help: 'Vendor API attempts, by provider and status',
+      labelNames: ['provider', 'status'],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -44,7 +44,11 @@ export function createEventBus({ redisUrl, prefix = 'hookgraph' }: { redisUrl: s
     publish(message) {
       const json: { prevSeq: number | null; event: Json } = {
         prevSeq: message.prevSeq,
-        event: { ...message.event, occurredAt: message.event.occurredAt?.toISOString() ?? null, receivedAt: message.event.receivedAt.toISOString() },
+        event: {
+          ...message.event,
+          occurredAt: message.event.occurredAt?.toISOString() ?? null,
+          receivedAt: message.event.receivedAt.toISOString(),
+        },
       };
       eventTarget.dispatchEvent(new CustomEvent(topic(message.event.tenantId), { detail: json }));
     },

@@ -43,7 +43,11 @@ export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyB
       metrics.deliveries.inc({ provider, status: String(status) });
       metrics.deliveryLatency.observe({ provider }, (performance.now() - started) / 1000);
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(status === 405 && { allow: 'POST' }) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        ...(status === 405 && { allow: 'POST' }),
+      });
       res.end(text);
     };
     try {

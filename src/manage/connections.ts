@@ -30,7 +30,12 @@ export function createConnectionManager({ store, httpFor, assertAllowedUrl }: Co
   }
 
   return {
-    async connect(tenantId: string, provider: ProviderKey, baseUrlInput: string | null | undefined, credentialsInput: unknown): Promise<Connection> {
+    async connect(
+      tenantId: string,
+      provider: ProviderKey,
+      baseUrlInput: string | null | undefined,
+      credentialsInput: unknown,
+    ): Promise<Connection> {
       const def = getProvider(provider);
       const baseUrl = resolveBaseUrl(provider, baseUrlInput);
       let credentials = def.parseCredentials(credentialsInput);

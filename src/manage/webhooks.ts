@@ -36,7 +36,13 @@ const DELIVERY_PATH = /\/hooks\/([0-9a-f-]{36})\//;
 
 /** The worst status among a webhook's vendor hooks decides the webhook's status. */
 export function combineStatus(statuses: readonly WebhookStatus[]): WebhookStatus {
-  const order: WebhookStatus[] = [WebhookStatus.FAILING, WebhookStatus.DISABLED, WebhookStatus.UNKNOWN, WebhookStatus.ACTIVE, WebhookStatus.DELETED];
+  const order: WebhookStatus[] = [
+    WebhookStatus.FAILING,
+    WebhookStatus.DISABLED,
+    WebhookStatus.UNKNOWN,
+    WebhookStatus.ACTIVE,
+    WebhookStatus.DELETED,
+  ];
   if (statuses.length === 0) return WebhookStatus.DELETED;
   if (statuses.every((s) => s === WebhookStatus.DELETED)) return WebhookStatus.DELETED;
   return order.find((s) => statuses.includes(s)) ?? WebhookStatus.UNKNOWN;
@@ -58,7 +64,10 @@ export function createWebhookManager({
     const known = new Set(def.eventTypes.map((t) => t.name));
     const unknown = events.filter((e) => !known.has(e));
     if (unknown.length > 0) {
-      throw new ValidationError(`not in ${def.name}'s event catalogue: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`, 'events');
+      throw new ValidationError(
+        `not in ${def.name}'s event catalogue: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`,
+        'events',
+      );
     }
     return [...new Set(events)];
   }
@@ -171,7 +180,9 @@ export function createWebhookManager({
         const present = w.externalIds.map((x) => byExternal.get(x)).filter((r): r is RemoteWebhook => r !== undefined);
         const hooks = [...present, ...adopted];
         if (hooks.length === 0) {
-          report.deleted.push((await store.webhooks.update(tenantId, w.id, { status: WebhookStatus.DELETED, deleted: true })) as StoredWebhook);
+          report.deleted.push(
+            (await store.webhooks.update(tenantId, w.id, { status: WebhookStatus.DELETED, deleted: true })) as StoredWebhook,
+          );
           continue;
         }
         const status = combineStatus(hooks.map((h) => h.status));

@@ -12,7 +12,8 @@ export function createHostGuard(allowedHosts: readonly string[], allowLoopback: 
   const suffixes = allowedHosts.filter((h) => h.startsWith('*.')).map((h) => h.slice(1));
   return (url: URL) => {
     const host = url.hostname.toLowerCase();
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ValidationError(`unsupported URL scheme ${url.protocol}`, 'baseUrl');
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new ValidationError(`unsupported URL scheme ${url.protocol}`, 'baseUrl');
     if (url.username || url.password) throw new ValidationError('the URL must not carry credentials', 'baseUrl');
     if (LOOPBACK.has(host)) {
       if (allowLoopback) return;

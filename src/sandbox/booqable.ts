@@ -56,7 +56,7 @@ export function createBooqableSandbox(): SandboxVendor {
 
   function validate(body: unknown, legacy: boolean): { url: string; events: string[]; version: number | null } | string {
     const data = (body as { data?: { type?: unknown; attributes?: Record<string, unknown> } } | null)?.data;
-    if (!data || data.type !== 'webhook_endpoints' || !data.attributes) return 'data must be a webhook_endpoints resource';
+    if (data?.type !== 'webhook_endpoints' || !data.attributes) return 'data must be a webhook_endpoints resource';
     const { url, events, version } = data.attributes;
     if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) return 'url is invalid';
     if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && known.has(e)))

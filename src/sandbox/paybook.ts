@@ -25,7 +25,10 @@ function envelope(res: ServerResponse, code: number, response: unknown, message:
 
 /** `2023-06-16 19:06:18.944575+0000`: Paybook V3's own time format. */
 function v3Time(d = new Date()): string {
-  return `${d.toISOString().replace('T', ' ').replace(/\.(\d{3})Z$/, '.$1000')}+0000`;
+  return `${d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.(\d{3})Z$/, '.$1000')}+0000`;
 }
 
 /**
@@ -85,7 +88,13 @@ export function createPaybookSandbox(): SandboxVendor {
     const idCredential = mongoId();
     if (event === 'documents_completed') {
       const uuid = randomUUID();
-      return { endpoints: { documents: [`/v1/webhooks/events/${uuid}/documents?limit=1000&skip=0`] }, event, id_external: null, id_user: account, uuid };
+      return {
+        endpoints: { documents: [`/v1/webhooks/events/${uuid}/documents?limit=1000&skip=0`] },
+        event,
+        id_external: null,
+        id_user: account,
+        uuid,
+      };
     }
     return {
       endpoints: { credential: [`/v1/credentials/${idCredential}`] },

@@ -36,7 +36,11 @@ export function createSuperofficeSandbox(): SandboxVendor {
     return ticket && header(r, 'so-apptoken') === `sbx-so-app-${ticket}` ? ticket : null;
   }
 
-  async function send(hook: Pick<SuperofficeWebhookWire, 'TargetUrl' | 'Secret' | 'Headers' | 'Name'>, payload: Record<string, unknown>, extra: Record<string, string>): Promise<SandboxDelivery> {
+  async function send(
+    hook: Pick<SuperofficeWebhookWire, 'TargetUrl' | 'Secret' | 'Headers' | 'Name'>,
+    payload: Record<string, unknown>,
+    extra: Record<string, string>,
+  ): Promise<SandboxDelivery> {
     const text = JSON.stringify({ ...payload, WebhookName: hook.Name });
     return deliver(hook.TargetUrl, text, {
       'content-type': 'application/json; charset=utf-8',
@@ -50,18 +54,23 @@ export function createSuperofficeSandbox(): SandboxVendor {
 
   function ping(hook: Pick<SuperofficeWebhookWire, 'TargetUrl' | 'Secret' | 'Headers' | 'Name'>, tenant: string) {
     const eventId = randomUUID();
-    return send(hook, { EventId: eventId, Timestamp: soTime(), Event: 'test', Entity: 'test', PrimaryKey: 0, ContextIdentifier: tenant }, {
-      'x-superoffice-event': 'test',
-      'x-superoffice-eventid': eventId,
-      'x-hook-test': 'true',
-    });
+    return send(
+      hook,
+      { EventId: eventId, Timestamp: soTime(), Event: 'test', Entity: 'test', PrimaryKey: 0, ContextIdentifier: tenant },
+      {
+        'x-superoffice-event': 'test',
+        'x-superoffice-eventid': eventId,
+        'x-hook-test': 'true',
+      },
+    );
   }
 
   function validate(body: unknown): Omit<SuperofficeWebhookWire, 'WebhookId'> | string {
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b['TargetUrl'] !== 'string' || !/^https?:\/\/\S+$/.test(b['TargetUrl'])) return 'TargetUrl must be an http(s) URL';
     const events = b['Events'];
-    if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && known.has(e))) return 'Events must be known event names';
+    if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && known.has(e)))
+      return 'Events must be known event names';
     const state = b['State'] ?? 'Active';
     if (!['Active', 'Stopped', 'TooManyErrors', 1, 2, 3].includes(state as string)) return 'State is invalid';
     const now = soTime();
@@ -79,7 +88,10 @@ export function createSuperofficeSandbox(): SandboxVendor {
     };
   }
 
-  const withLinks = (h: SuperofficeWebhookWire, tenant: string) => ({ ...h, _Links: { Self: `https://sandbox.superoffice/${tenant}/api/v1/Webhook/${h.WebhookId}` } });
+  const withLinks = (h: SuperofficeWebhookWire, tenant: string) => ({
+    ...h,
+    _Links: { Self: `https://sandbox.superoffice/${tenant}/api/v1/Webhook/${h.WebhookId}` },
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const r = await recorder.accept(req, res, path);
@@ -92,7 +104,17 @@ export function createSuperofficeSandbox(): SandboxVendor {
     const list = hooksOf(account);
     const sub = m[1];
     if (r.method === 'GET' && sub === 'default') {
-      return sendJson(res, 200, { WebhookId: 0, Name: '', Events: ['contact.created', 'contact.deleted'], TargetUrl: '', Secret: '', State: 'Active', Type: 'webhook', Headers: {}, Properties: {} });
+      return sendJson(res, 200, {
+        WebhookId: 0,
+        Name: '',
+        Events: ['contact.created', 'contact.deleted'],
+        TargetUrl: '',
+        Secret: '',
+        State: 'Active',
+        Type: 'webhook',
+        Headers: {},
+        Properties: {},
+      });
     }
     if (r.method === 'GET' && !sub) {
       const { nameFilter, eventFilter, statusFilter } = r.query;
@@ -110,8 +132,15 @@ export function createSuperofficeSandbox(): SandboxVendor {
       const v = validate(r.body);
       if (typeof v === 'string') return sendJson(res, 400, { Error: v });
       const pinged = await ping(v, tenant);
-      if (sub === 'Test') return sendJson(res, 200, { Success: pinged.status === 200, Message: `HTTP ${pinged.status ?? 'unreachable'}`, TableRight: null, FieldProperties: {} });
-      if (pinged.status !== 200) return sendJson(res, 400, { Error: `Webhook test failed: ${v.TargetUrl} answered ${pinged.status ?? 'nothing'}` });
+      if (sub === 'Test')
+        return sendJson(res, 200, {
+          Success: pinged.status === 200,
+          Message: `HTTP ${pinged.status ?? 'unreachable'}`,
+          TableRight: null,
+          FieldProperties: {},
+        });
+      if (pinged.status !== 200)
+        return sendJson(res, 400, { Error: `Webhook test failed: ${v.TargetUrl} answered ${pinged.status ?? 'nothing'}` });
       const hook: SuperofficeWebhookWire = { WebhookId: nextId++, ...v };
       list.push(hook);
       return sendJson(res, 200, withLinks(hook, tenant));
@@ -122,12 +151,15 @@ export function createSuperofficeSandbox(): SandboxVendor {
     if (r.method === 'PUT') {
       const v = validate(r.body);
       if (typeof v === 'string') return sendJson(res, 400, { Error: v });
-      if (v.TargetUrl !== hook.TargetUrl && (await ping(v, tenant)).status !== 200) return sendJson(res, 400, { Error: 'Webhook test failed' });
+      if (v.TargetUrl !== hook.TargetUrl && (await ping(v, tenant)).status !== 200)
+        return sendJson(res, 400, { Error: 'Webhook test failed' });
       Object.assign(hook, v, { Registered: hook.Registered });
       return sendJson(res, 200, withLinks(hook, tenant));
     }
     if (r.method === 'PATCH') {
-      const ops = Array.isArray(r.body) ? (r.body as Array<{ op?: string; path?: string; value?: unknown }>) : [{ op: 'replace', path: 'State', value: (r.body as Record<string, unknown> | null)?.['State'] }];
+      const ops = Array.isArray(r.body)
+        ? (r.body as Array<{ op?: string; path?: string; value?: unknown }>)
+        : [{ op: 'replace', path: 'State', value: (r.body as Record<string, unknown> | null)?.['State'] }];
       for (const op of ops) {
         if (op.op !== 'replace' || op.path?.replace(/^\//, '') !== 'State' || !['Active', 'Stopped'].includes(op.value as string)) {
           return sendJson(res, 400, { Error: 'only State can be replaced with Active or Stopped' });
@@ -156,10 +188,14 @@ export function createSuperofficeSandbox(): SandboxVendor {
       return Promise.all(
         hooks.map((h) => {
           const eventId = randomUUID();
-          return send(h, { EventId: eventId, Timestamp: soTime(), Event: 'webhook.stopped', PrimaryKey: h.WebhookId, ContextIdentifier: tenant }, {
-            'x-superoffice-event': `webhook${h.WebhookId}.stopped`,
-            'x-superoffice-eventid': eventId,
-          });
+          return send(
+            h,
+            { EventId: eventId, Timestamp: soTime(), Event: 'webhook.stopped', PrimaryKey: h.WebhookId, ContextIdentifier: tenant },
+            {
+              'x-superoffice-event': `webhook${h.WebhookId}.stopped`,
+              'x-superoffice-eventid': eventId,
+            },
+          );
         }),
       );
     }

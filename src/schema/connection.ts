@@ -5,7 +5,7 @@ import { vendorErrors } from './errors.js';
 import { ProviderKeyEnum } from './provider-key.js';
 
 export const ConnectionRef = builder.objectRef<Connection>('ProviderConnection').implement({
-  description: 'A tenant\'s link to one vendor account. Credentials are write-only: no field returns them.',
+  description: "A tenant's link to one vendor account. Credentials are write-only: no field returns them.",
   fields: (t) => ({
     provider: t.field({ type: ProviderKeyEnum, resolve: (c) => c.provider }),
     baseUrl: t.exposeString('baseUrl'),
@@ -34,7 +34,7 @@ const SuperOfficeCredentials = builder.inputType('SuperOfficeCredentialsInput', 
 
 const CredentialsInput = builder.inputType('ProviderCredentialsInput', {
   isOneOf: true,
-  description: 'Exactly one vendor\'s credentials. Stored encrypted; never returned.',
+  description: "Exactly one vendor's credentials. Stored encrypted; never returned.",
   fields: (t) => ({
     deskera: t.field({ type: DeskeraCredentials }),
     booqable: t.field({ type: ApiKeyCredentials('BooqableCredentialsInput') }),

@@ -1,4 +1,11 @@
-import { HookgraphError, NotConnectedError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../domain/errors.js';
+import {
+  type HookgraphError,
+  NotConnectedError,
+  NotFoundError,
+  ProviderError,
+  UnsupportedError,
+  ValidationError,
+} from '../domain/errors.js';
 import { builder } from './builder.js';
 import { ProviderKeyEnum } from './provider-key.js';
 

@@ -26,7 +26,10 @@ export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
   loadOne: (id, ctx) => ctx.services.store.events.get(ctx.tenant.id, id),
   isTypeOf: (e) => typeof e === 'object' && e !== null && 'seq' in e && 'providerEventType' in e,
   fields: (t) => ({
-    cursor: t.string({ description: 'Position in the event log: pass as `after` to resume a subscription', resolve: (e) => encodeCursor(e.seq) }),
+    cursor: t.string({
+      description: 'Position in the event log: pass as `after` to resume a subscription',
+      resolve: (e) => encodeCursor(e.seq),
+    }),
     provider: t.field({ type: ProviderRef, resolve: (e) => getProvider(e.provider) }),
     webhook: t.loadable({
       type: WebhookRef,
@@ -61,7 +64,8 @@ type FilterArg = { providers?: ProviderKey[] | null; types?: string[] | null; we
 function toFilter(filter: FilterArg): EventFilter | null {
   if (!filter) return null;
   for (const type of filter.types ?? []) {
-    if (!/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$/.test(type)) throw new ValidationError(`not a unified type or prefix: ${type.slice(0, 64)}`, 'filter.types');
+    if (!/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$/.test(type))
+      throw new ValidationError(`not a unified type or prefix: ${type.slice(0, 64)}`, 'filter.types');
   }
   return {
     providers: filter.providers ?? null,
@@ -153,14 +157,17 @@ builder.mutationFields((t) => ({
     args: {
       provider: t.arg({ type: ProviderKeyEnum, required: true }),
       eventType: t.arg.string({ required: true, description: "A name from the provider's catalogue" }),
-      shape: t.arg.string({ description: 'Delivery shape where the vendor has several (Paybook v1|v3|v3-batch, SuperOffice entity|state|retry-cycle)' }),
+      shape: t.arg.string({
+        description: 'Delivery shape where the vendor has several (Paybook v1|v3|v3-batch, SuperOffice entity|state|retry-cycle)',
+      }),
     },
     resolve: async (_root, { provider, eventType, shape }, ctx) => {
       const sandbox = ctx.services.sandbox;
       if (!sandbox) throw new UnsupportedError('the sandbox is off (HOOKGRAPH_SANDBOX=0)');
       const conn = await ctx.services.store.connections.get(ctx.tenant.id, provider);
       if (!conn) throw new NotConnectedError(provider);
-      if (!conn.baseUrl.startsWith(sandbox.mountUrl(provider))) throw new UnsupportedError(`${provider} is connected to a real vendor, not the sandbox`);
+      if (!conn.baseUrl.startsWith(sandbox.mountUrl(provider)))
+        throw new UnsupportedError(`${provider} is connected to a real vendor, not the sandbox`);
       if (!getProvider(provider).eventTypes.some((e) => e.name === eventType)) {
         throw new ValidationError(`not in ${provider}'s event catalogue: ${eventType.slice(0, 64)}`, 'eventType');
       }

@@ -15,8 +15,12 @@ export const ProviderEventTypeRef = builder.objectRef<ProviderEventType>('Provid
 
 const CapabilitiesRef = builder.objectRef<ProviderCapabilities>('ProviderCapabilities').implement({
   fields: (t) => ({
-    multipleEventsPerWebhook: t.exposeBoolean('multipleEventsPerWebhook', { description: 'One vendor registration carries several events' }),
-    updateInPlace: t.exposeBoolean('updateInPlace', { description: 'The vendor updates registrations; otherwise hookgraph deletes and recreates' }),
+    multipleEventsPerWebhook: t.exposeBoolean('multipleEventsPerWebhook', {
+      description: 'One vendor registration carries several events',
+    }),
+    updateInPlace: t.exposeBoolean('updateInPlace', {
+      description: 'The vendor updates registrations; otherwise hookgraph deletes and recreates',
+    }),
     getOne: t.exposeBoolean('getOne'),
     testEndpoint: t.exposeBoolean('testEndpoint', { description: 'The vendor can send a test delivery' }),
     signedDeliveries: t.exposeBoolean('signedDeliveries', { description: 'Deliveries carry a verifiable signature' }),

@@ -90,16 +90,19 @@ builder.queryFields((t) => ({
       includeDeleted: t.arg.boolean({ defaultValue: false }),
     },
     resolve: (_root, args, ctx) =>
-      resolveCursorConnection<Promise<StoredWebhook[]>>({ args, toCursor: (w: StoredWebhook) => `${w.createdAt.toISOString()}|${w.id}` }, async ({ after, limit, inverted }) => {
-        if (inverted) throw new ValidationError('webhooks pages forwards only (first/after)', 'last');
-        const [createdAt, id] = after ? after.split('|') : [];
-        return ctx.services.store.webhooks.list(ctx.tenant.id, {
-          provider: args.provider ?? null,
-          includeDeleted: args.includeDeleted ?? false,
-          after: createdAt && id ? { createdAt, id } : null,
-          limit,
-        });
-      }),
+      resolveCursorConnection<Promise<StoredWebhook[]>>(
+        { args, toCursor: (w: StoredWebhook) => `${w.createdAt.toISOString()}|${w.id}` },
+        async ({ after, limit, inverted }) => {
+          if (inverted) throw new ValidationError('webhooks pages forwards only (first/after)', 'last');
+          const [createdAt, id] = after ? after.split('|') : [];
+          return ctx.services.store.webhooks.list(ctx.tenant.id, {
+            provider: args.provider ?? null,
+            includeDeleted: args.includeDeleted ?? false,
+            after: createdAt && id ? { createdAt, id } : null,
+            limit,
+          });
+        },
+      ),
   }),
   webhook: t.field({
     type: WebhookRef,

@@ -21,7 +21,10 @@ const KEY_PATTERN = /^hg_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
 export function createApiKeyStore(db: Kysely<Database>) {
   return {
     async create(tenantId: string, name: string): Promise<{ key: string; info: ApiKeyInfo }> {
-      const id = randomToken(12).replace(/[^A-Za-z0-9]/g, '').padEnd(12, 'x').slice(0, 12);
+      const id = randomToken(12)
+        .replace(/[^A-Za-z0-9]/g, '')
+        .padEnd(12, 'x')
+        .slice(0, 12);
       const secret = randomToken(32);
       const createdAt = new Date();
       await db
@@ -51,7 +54,14 @@ export function createApiKeyStore(db: Kysely<Database>) {
       let q = db
         .selectFrom('api_keys')
         .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-        .select(['api_keys.id', 'api_keys.tenant_id', 'tenants.name as tenant_name', 'api_keys.name', 'api_keys.created_at', 'api_keys.revoked_at']);
+        .select([
+          'api_keys.id',
+          'api_keys.tenant_id',
+          'tenants.name as tenant_name',
+          'api_keys.name',
+          'api_keys.created_at',
+          'api_keys.revoked_at',
+        ]);
       if (tenantId) q = q.where('api_keys.tenant_id', '=', tenantId);
       const rows = await q.orderBy('api_keys.created_at').execute();
       return rows.map((r) => ({

@@ -34,7 +34,15 @@ export function createConnectionStore(db: Kysely<Database>, sealer: Sealer) {
       const sealed = sealer.seal(JSON.stringify(credentials), aad(tenantId, provider));
       await db
         .insertInto('connections')
-        .values({ id: randomUUID(), tenant_id: tenantId, provider, base_url: baseUrl, credentials: sealed, created_at: now, updated_at: now })
+        .values({
+          id: randomUUID(),
+          tenant_id: tenantId,
+          provider,
+          base_url: baseUrl,
+          credentials: sealed,
+          created_at: now,
+          updated_at: now,
+        })
         .onConflict((oc) => oc.columns(['tenant_id', 'provider']).doUpdateSet({ base_url: baseUrl, credentials: sealed, updated_at: now }))
         .execute();
       const row = await db

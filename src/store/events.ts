@@ -44,7 +44,10 @@ export function toStoredEvent(r: Omit<EventTable, 'seq'> & { seq: number }): Sto
 }
 
 /** In-memory twin of the SQL filter, for live events that never touch the database. */
-export function matchesFilter(event: Pick<StoredEvent, 'provider' | 'type' | 'webhookId'>, filter: EventFilter | null | undefined): boolean {
+export function matchesFilter(
+  event: Pick<StoredEvent, 'provider' | 'type' | 'webhookId'>,
+  filter: EventFilter | null | undefined,
+): boolean {
   if (!filter) return true;
   if (filter.providers?.length && !filter.providers.includes(event.provider)) return false;
   if (filter.webhookIds?.length && (event.webhookId === null || !filter.webhookIds.includes(event.webhookId))) return false;
@@ -81,7 +84,11 @@ export interface AppendedEvent {
 }
 
 async function headOf(db: Kysely<Database>, tenantId: string): Promise<number | null> {
-  const r = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('head')).where('tenant_id', '=', tenantId).executeTakeFirst();
+  const r = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('seq').as('head'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
   return r?.head === null || r?.head === undefined ? null : Number(r.head);
 }
 
@@ -140,7 +147,13 @@ export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
     /** A page of the tenant's log: ascending after `afterSeq`, or descending before `beforeSeq`. */
     async list(
       tenantId: string,
-      { filter, afterSeq = null, beforeSeq = null, limit, order }: { filter?: EventFilter | null; afterSeq?: number | null; beforeSeq?: number | null; limit: number; order: 'asc' | 'desc' },
+      {
+        filter,
+        afterSeq = null,
+        beforeSeq = null,
+        limit,
+        order,
+      }: { filter?: EventFilter | null; afterSeq?: number | null; beforeSeq?: number | null; limit: number; order: 'asc' | 'desc' },
     ): Promise<StoredEvent[]> {
       let q = db
         .selectFrom('events')
@@ -159,7 +172,11 @@ export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
       return row ? toStoredEvent(row) : null;
     },
     async count(tenantId: string): Promise<number> {
-      const r = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
   };

@@ -9,7 +9,15 @@ import { createTenantStore } from './tenants.js';
 import { createWebhookStore } from './webhooks.js';
 
 /** The whole persistence layer over one Kysely instance, SQLite or PostgreSQL. */
-export async function createStore({ databaseUrl, secretKey, migrate = true }: { databaseUrl: string; secretKey: Buffer; migrate?: boolean }) {
+export async function createStore({
+  databaseUrl,
+  secretKey,
+  migrate = true,
+}: {
+  databaseUrl: string;
+  secretKey: Buffer;
+  migrate?: boolean;
+}) {
   const db: Db = openDb(databaseUrl);
   const sealer = createSealer(secretKey);
   // The migrator works on an untyped view: migrations describe the schema before the types exist.

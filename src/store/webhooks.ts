@@ -44,7 +44,11 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
      * Inserts a webhook before the vendor knows it, so its deliveryUrl already answers (SuperOffice
      * pings the URL inside its create call). Returns the fresh token and secret.
      */
-    async insert(w: NewWebhook, status: WebhookStatus, externalIds: string[] = []): Promise<{ webhook: StoredWebhook; token: string; secret: string }> {
+    async insert(
+      w: NewWebhook,
+      status: WebhookStatus,
+      externalIds: string[] = [],
+    ): Promise<{ webhook: StoredWebhook; token: string; secret: string }> {
       const token = randomToken(24);
       const secret = randomToken(32);
       const now = new Date().toISOString();
@@ -70,7 +74,9 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
     async update(
       tenantId: string,
       id: string,
-      patch: Partial<Pick<StoredWebhook, 'name' | 'events' | 'externalIds' | 'status' | 'payloadVersion' | 'createdAt'>> & { deleted?: boolean },
+      patch: Partial<Pick<StoredWebhook, 'name' | 'events' | 'externalIds' | 'status' | 'payloadVersion' | 'createdAt'>> & {
+        deleted?: boolean;
+      },
     ): Promise<StoredWebhook | null> {
       const now = new Date().toISOString();
       await db
@@ -112,7 +118,12 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
     /** Lists a tenant's webhooks, oldest first, keyset-paged by (created_at, id). */
     async list(
       tenantId: string,
-      { provider, includeDeleted = false, after, limit }: { provider?: ProviderKey | null; includeDeleted?: boolean; after?: { createdAt: string; id: string } | null; limit: number },
+      {
+        provider,
+        includeDeleted = false,
+        after,
+        limit,
+      }: { provider?: ProviderKey | null; includeDeleted?: boolean; after?: { createdAt: string; id: string } | null; limit: number },
     ): Promise<StoredWebhook[]> {
       let q = db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId);
       if (provider) q = q.where('provider', '=', provider);
@@ -137,7 +148,10 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!row) return null;
-      return { token: sealer.open(row.token_sealed, `webhook-token:${id}`), secret: sealer.open(row.secret_sealed, `webhook-secret:${id}`) };
+      return {
+        token: sealer.open(row.token_sealed, `webhook-token:${id}`),
+        secret: sealer.open(row.secret_sealed, `webhook-secret:${id}`),
+      };
     },
   };
 }

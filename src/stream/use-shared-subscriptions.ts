@@ -41,10 +41,15 @@ export function useSharedSubscriptions(): Plugin<{ tenant?: { id: string } }> {
   };
 }
 
-function shareKey(document: DocumentNode, variables: Record<string, unknown> | null, operationName: string | null, tenantId: string | undefined): string | null {
+function shareKey(
+  document: DocumentNode,
+  variables: Record<string, unknown> | null,
+  operationName: string | null,
+  tenantId: string | undefined,
+): string | null {
   if (!tenantId) return null;
   const op = getOperationAST(document, operationName);
-  if (!op || op.operation !== 'subscription') return null;
+  if (op?.operation !== 'subscription') return null;
   for (const sel of op.selectionSet.selections) {
     if (sel.kind !== Kind.FIELD) return null;
     for (const arg of sel.arguments ?? []) {

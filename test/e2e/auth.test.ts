@@ -66,6 +66,11 @@ describe('API keys guard every operation', () => {
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
     const ready = await fetch(`${t.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'sqlite', pubsub: 'memory', checks: { database: 'ok', pubsub: 'ok' } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      database: 'sqlite',
+      pubsub: 'memory',
+      checks: { database: 'ok', pubsub: 'ok' },
+    });
   });
 });

@@ -29,15 +29,62 @@ interface Shape {
 
 const SHAPES: Shape[] = [
   { provider: 'DESKERA', events: ['CREATE_INVOICE'], trigger: 'CREATE_INVOICE', expect: ['invoice.created'], resourceType: 'invoice' },
-  { provider: 'BOOQABLE', events: ['invoice.finalized'], trigger: 'invoice.finalized', payloadVersion: '1', expect: ['invoice.finalized'], resourceType: 'invoice' },
-  { provider: 'BOOQABLE', events: ['customer.created'], trigger: 'customer.created', payloadVersion: '4', expect: ['customer.created'], resourceType: 'customer' },
-  { provider: 'PAYBOOK', events: ['credential_create'], trigger: 'credential_create', shape: 'v1', expect: ['credential.created'], resourceType: 'credential' },
-  { provider: 'PAYBOOK', events: ['credential_update'], trigger: 'credential_update', shape: 'v3', expect: ['credential.updated'], resourceType: 'credential' },
-  { provider: 'PAYBOOK', events: ['refresh'], trigger: 'refresh', shape: 'v3-batch', expect: ['credential.refreshed', 'credential.refreshed'], resourceType: 'credential' },
+  {
+    provider: 'BOOQABLE',
+    events: ['invoice.finalized'],
+    trigger: 'invoice.finalized',
+    payloadVersion: '1',
+    expect: ['invoice.finalized'],
+    resourceType: 'invoice',
+  },
+  {
+    provider: 'BOOQABLE',
+    events: ['customer.created'],
+    trigger: 'customer.created',
+    payloadVersion: '4',
+    expect: ['customer.created'],
+    resourceType: 'customer',
+  },
+  {
+    provider: 'PAYBOOK',
+    events: ['credential_create'],
+    trigger: 'credential_create',
+    shape: 'v1',
+    expect: ['credential.created'],
+    resourceType: 'credential',
+  },
+  {
+    provider: 'PAYBOOK',
+    events: ['credential_update'],
+    trigger: 'credential_update',
+    shape: 'v3',
+    expect: ['credential.updated'],
+    resourceType: 'credential',
+  },
+  {
+    provider: 'PAYBOOK',
+    events: ['refresh'],
+    trigger: 'refresh',
+    shape: 'v3-batch',
+    expect: ['credential.refreshed', 'credential.refreshed'],
+    resourceType: 'credential',
+  },
   { provider: 'ROOTFI', events: ['INVOICES:CREATE'], trigger: 'INVOICES:CREATE', expect: ['invoice.created'], resourceType: 'invoice' },
   { provider: 'ROOTFI', events: ['SYNC_COMPLETED'], trigger: 'SYNC_COMPLETED', expect: ['sync.completed'], resourceType: 'sync' },
-  { provider: 'ROOTFI', events: ['CONNECTION_CHANGED'], trigger: 'CONNECTION_CHANGED', expect: ['connection.changed'], resourceType: 'connection' },
-  { provider: 'SUPEROFFICE', events: ['contact.changed'], trigger: 'contact.changed', expect: ['contact.updated'], resourceType: 'contact' },
+  {
+    provider: 'ROOTFI',
+    events: ['CONNECTION_CHANGED'],
+    trigger: 'CONNECTION_CHANGED',
+    expect: ['connection.changed'],
+    resourceType: 'connection',
+  },
+  {
+    provider: 'SUPEROFFICE',
+    events: ['contact.changed'],
+    trigger: 'contact.changed',
+    expect: ['contact.updated'],
+    resourceType: 'contact',
+  },
 ];
 
 describe.each(storeBackends)('ingest and stream on %s', (database) => {
@@ -51,14 +98,25 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
   });
   afterAll(() => t.stop());
 
-  async function createWebhook(who: TestTenant, provider: ProviderKey, events: string[], payloadVersion?: string): Promise<WebhookFieldsFragment> {
-    const { createWebhook: r } = await gqlData(t.url, who.key, CreateWebhookDocument, { input: { provider, events, ...(payloadVersion && { payloadVersion }) } });
+  async function createWebhook(
+    who: TestTenant,
+    provider: ProviderKey,
+    events: string[],
+    payloadVersion?: string,
+  ): Promise<WebhookFieldsFragment> {
+    const { createWebhook: r } = await gqlData(t.url, who.key, CreateWebhookDocument, {
+      input: { provider, events, ...(payloadVersion && { payloadVersion }) },
+    });
     if (r.__typename !== 'CreateWebhookSuccess') throw new Error(`${r.__typename}: ${'message' in r ? r.message : ''}`);
     return r.data;
   }
 
   async function trigger(who: TestTenant, provider: ProviderKey, eventType: string, shape?: string) {
-    const { triggerSandboxEvent: r } = await gqlData(t.url, who.key, TriggerSandboxEventDocument, { provider, eventType, ...(shape && { shape }) });
+    const { triggerSandboxEvent: r } = await gqlData(t.url, who.key, TriggerSandboxEventDocument, {
+      provider,
+      eventType,
+      ...(shape && { shape }),
+    });
     if (r.__typename !== 'TriggerSandboxEventSuccess') throw new Error(`${r.__typename}: ${'message' in r ? r.message : ''}`);
     return r.data;
   }
@@ -72,7 +130,9 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
       const client = wsClient(t.url, tenant.key);
       const ws = subscribeWs<{ events: Received }>(client, OnEventsDocument, { filter });
       // A different filter with the same meaning, so the two subscribers do not share one execution.
-      const sse = subscribeSse<{ events: Received }>(t.url, tenant.key, OnEventsDocument, { filter: { ...filter, providers: [s.provider] } });
+      const sse = subscribeSse<{ events: Received }>(t.url, tenant.key, OnEventsDocument, {
+        filter: { ...filter, providers: [s.provider] },
+      });
       expect(await sse.ready).toBe(200);
       await expect.poll(() => t.app.services.bus.listeners(tenant.id)).toBeGreaterThanOrEqual(2);
       const deliveries = await trigger(tenant, s.provider, s.trigger, s.shape);
@@ -107,7 +167,13 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
     const client = wsClient(t.url, tenant.key);
     const ws = subscribeWs<{ events: Received }>(client, OnEventsDocument, { filter: { webhookIds: [w.id] } });
     await expect.poll(() => t.app.services.bus.listeners(tenant.id)).toBeGreaterThanOrEqual(1);
-    const body = JSON.stringify({ id: '9d8b0a7e-5a7b-4c1e-9f6e-1f2d3c4b5a60', created_at: '2026-02-01T10:00:00Z', event: 'order.reserved', resource_type: 'orders', data: { id: 'o-1' } });
+    const body = JSON.stringify({
+      id: '9d8b0a7e-5a7b-4c1e-9f6e-1f2d3c4b5a60',
+      created_at: '2026-02-01T10:00:00Z',
+      event: 'order.reserved',
+      resource_type: 'orders',
+      data: { id: 'o-1' },
+    });
     const post = () => fetch(w.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const first = await post();
     const second = await post();
@@ -131,31 +197,82 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
   describe('refuses bad deliveries with a clear 4xx and stores nothing', () => {
     let booqable: WebhookFieldsFragment;
     let superoffice: WebhookFieldsFragment;
-    const json = JSON.stringify({ id: 'a0b1c2d3-0000-4000-8000-000000000001', created_at: '2026-02-01T10:00:00Z', event: 'customer.created', resource_type: 'customers', data: { id: 'c1' } });
+    const json = JSON.stringify({
+      id: 'a0b1c2d3-0000-4000-8000-000000000001',
+      created_at: '2026-02-01T10:00:00Z',
+      event: 'customer.created',
+      resource_type: 'customers',
+      data: { id: 'c1' },
+    });
     beforeAll(async () => {
       booqable = await createWebhook(tenant, 'BOOQABLE', ['customer.created'], '4');
       superoffice = await createWebhook(tenant, 'SUPEROFFICE', ['contact.created']);
     });
 
     const cases: Array<[string, () => Promise<Response>, number]> = [
-      ['a wrong token', () => fetch(booqable.deliveryUrl.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }), 401],
-      ['an unknown webhook', () => fetch(`${t.url}/hooks/00000000-0000-4000-8000-000000000000/AAAAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', body: json }), 404],
-      ['an oversized body', () => fetch(booqable.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"x":"${'a'.repeat(1024 * 1024 + 10)}"}` }), 413],
-      ['a malformed body', () => fetch(booqable.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": "broken' }), 400],
-      ['an unsupported content type', () => fetch(booqable.deliveryUrl, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<x/>' }), 415],
+      [
+        'a wrong token',
+        () =>
+          fetch(booqable.deliveryUrl.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: json,
+          }),
+        401,
+      ],
+      [
+        'an unknown webhook',
+        () => fetch(`${t.url}/hooks/00000000-0000-4000-8000-000000000000/AAAAAAAAAAAAAAAAAAAAAAAA`, { method: 'POST', body: json }),
+        404,
+      ],
+      [
+        'an oversized body',
+        () =>
+          fetch(booqable.deliveryUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: `{"x":"${'a'.repeat(1024 * 1024 + 10)}"}`,
+          }),
+        413,
+      ],
+      [
+        'a malformed body',
+        () => fetch(booqable.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": "broken' }),
+        400,
+      ],
+      [
+        'an unsupported content type',
+        () => fetch(booqable.deliveryUrl, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<x/>' }),
+        415,
+      ],
       ['a GET', () => fetch(booqable.deliveryUrl), 405],
       [
         'a bad SuperOffice signature',
         () => {
-          const body = JSON.stringify({ EventId: 'e1', Timestamp: '2026-02-01T10:00:00.0000000Z', Event: 'contact.created', Entity: 'contact', PrimaryKey: 7 });
+          const body = JSON.stringify({
+            EventId: 'e1',
+            Timestamp: '2026-02-01T10:00:00.0000000Z',
+            Event: 'contact.created',
+            Entity: 'contact',
+            PrimaryKey: 7,
+          });
           const forged = createHmac('sha256', 'not-the-secret').update(body).digest('base64');
-          return fetch(superoffice.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-superoffice-signature': forged }, body });
+          return fetch(superoffice.deliveryUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-superoffice-signature': forged },
+            body,
+          });
         },
         401,
       ],
       [
         'a missing SuperOffice signature',
-        () => fetch(superoffice.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"Event":"contact.created"}' }),
+        () =>
+          fetch(superoffice.deliveryUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"Event":"contact.created"}',
+          }),
         401,
       ],
     ];
@@ -193,14 +310,18 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
     await second.waitFor(10, 10_000);
     sending = false;
     await producer;
-    await expect.poll(async () => (await gqlData(t.url, tenant.key, EventsDocument, { filter, first: 500 })).events.edges.length).toBe(sent);
+    await expect
+      .poll(async () => (await gqlData(t.url, tenant.key, EventsDocument, { filter, first: 500 })).events.edges.length)
+      .toBe(sent);
     const total = (await gqlData(t.url, tenant.key, EventsDocument, { filter, first: 500 })).events.edges.map((e) => e.node.id);
     await expect
       .poll(() => part1.length + second.items.length, { timeout: 5_000 })
       .toBe(total.length)
       .catch(() => {
         const seen = new Set([...part1.map((e) => e.id), ...second.items.map((x) => x.events.id)]);
-        throw new Error(`missing ${JSON.stringify(total.map((id, i) => [i, seen.has(id)]).filter((x) => !x[1]))} of ${total.length}; part1=${part1.length}`);
+        throw new Error(
+          `missing ${JSON.stringify(total.map((id, i) => [i, seen.has(id)]).filter((x) => !x[1]))} of ${total.length}; part1=${part1.length}`,
+        );
       });
     const seen = [...part1.map((e) => e.id), ...second.items.map((x) => x.events.id)];
     expect(seen).toEqual(total);
@@ -230,7 +351,8 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
 
   it('pages the events query forwards and backwards with filters, one store query per page for webhooks', async () => {
     const w = await createWebhook(tenant, 'DESKERA', ['CREATE_INVOICE', 'UPDATE_INVOICE', 'STOCK_IN']);
-    for (const e of ['CREATE_INVOICE', 'UPDATE_INVOICE', 'STOCK_IN', 'CREATE_INVOICE', 'UPDATE_INVOICE']) await trigger(tenant, 'DESKERA', e);
+    for (const e of ['CREATE_INVOICE', 'UPDATE_INVOICE', 'STOCK_IN', 'CREATE_INVOICE', 'UPDATE_INVOICE'])
+      await trigger(tenant, 'DESKERA', e);
     const filter = { webhookIds: [w.id], types: ['invoice.*'] };
     const p1 = (await gqlData(t.url, tenant.key, EventsDocument, { filter, first: 2 })).events;
     expect(p1.edges.map((e) => e.node.type)).toEqual(['invoice.created', 'invoice.updated']);

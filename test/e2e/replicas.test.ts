@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/store/store.js';
-import { CreateWebhookDocument, EventsDocument, OnEventsDocument, type OnEventsSubscription, TriggerSandboxEventDocument, WebhooksDocument } from '../generated/graphql.js';
+import {
+  CreateWebhookDocument,
+  EventsDocument,
+  OnEventsDocument,
+  type OnEventsSubscription,
+  TriggerSandboxEventDocument,
+  WebhooksDocument,
+} from '../generated/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../utils/databases.js';
 import { gqlData, subscribeWs, wsClient } from '../utils/graphql.js';
 import { services } from '../utils/services.js';
@@ -90,7 +97,9 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({
         query: 'mutation($i: ConnectProviderInput!) { connectProvider(input: $i) { __typename ... on Error { message } } }',
-        variables: { i: { provider: 'ROOTFI', baseUrl: `${r.url}/sandbox/rootfi`, credentials: { rootfi: { apiKey: `sbx-${tenantId}` } } } },
+        variables: {
+          i: { provider: 'ROOTFI', baseUrl: `${r.url}/sandbox/rootfi`, credentials: { rootfi: { apiKey: `sbx-${tenantId}` } } },
+        },
       }),
     });
     return ((await res.json()) as { data: { connectProvider: { __typename: string } } }).data.connectProvider.__typename;
@@ -98,17 +107,22 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
 
   it('shows webhooks created on one replica on the other', async () => {
     expect(await connectToSandboxOf(A())).toBe('ConnectProviderSuccess');
-    const { createWebhook } = await gqlData(A().url, key, CreateWebhookDocument, { input: { provider: 'ROOTFI', events: ['SYNC_COMPLETED'] } });
+    const { createWebhook } = await gqlData(A().url, key, CreateWebhookDocument, {
+      input: { provider: 'ROOTFI', events: ['SYNC_COMPLETED'] },
+    });
     expect(createWebhook.__typename).toBe('CreateWebhookSuccess');
     const { webhooks } = await gqlData(B().url, key, WebhooksDocument, { provider: 'ROOTFI' });
-    expect(webhooks.edges.map((e) => e.node.id)).toContain(createWebhook.__typename === 'CreateWebhookSuccess' ? createWebhook.data.id : '');
+    expect(webhooks.edges.map((e) => e.node.id)).toContain(
+      createWebhook.__typename === 'CreateWebhookSuccess' ? createWebhook.data.id : '',
+    );
   });
 
   it('delivers events ingested on replica A to a subscriber on replica B exactly once, and resumes on A with no gap', async () => {
     const clientB = wsClient(B().url, key);
     const onB = subscribeWs<OnEventsSubscription>(clientB, OnEventsDocument, { filter: { types: ['sync.completed'] } });
     await new Promise((r) => setTimeout(r, 500));
-    for (let i = 0; i < 5; i++) await gqlData(A().url, key, TriggerSandboxEventDocument, { provider: 'ROOTFI', eventType: 'SYNC_COMPLETED' });
+    for (let i = 0; i < 5; i++)
+      await gqlData(A().url, key, TriggerSandboxEventDocument, { provider: 'ROOTFI', eventType: 'SYNC_COMPLETED' });
     const got = await onB.waitFor(5, 10_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(onB.items).toHaveLength(5);
@@ -117,11 +131,17 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
     await clientB.dispose();
 
     // More events arrive while nobody listens; the subscriber comes back on the other replica.
-    for (let i = 0; i < 3; i++) await gqlData(A().url, key, TriggerSandboxEventDocument, { provider: 'ROOTFI', eventType: 'SYNC_COMPLETED' });
+    for (let i = 0; i < 3; i++)
+      await gqlData(A().url, key, TriggerSandboxEventDocument, { provider: 'ROOTFI', eventType: 'SYNC_COMPLETED' });
     const clientA = wsClient(A().url, key);
-    const onA = subscribeWs<OnEventsSubscription>(clientA, OnEventsDocument, { filter: { types: ['sync.completed'] }, after: got[4]?.events.cursor });
+    const onA = subscribeWs<OnEventsSubscription>(clientA, OnEventsDocument, {
+      filter: { types: ['sync.completed'] },
+      after: got[4]?.events.cursor,
+    });
     const resumed = await onA.waitFor(3, 10_000);
-    const log = (await gqlData(B().url, key, EventsDocument, { filter: { types: ['sync.completed'] }, first: 100 })).events.edges.map((e) => e.node.id);
+    const log = (await gqlData(B().url, key, EventsDocument, { filter: { types: ['sync.completed'] }, first: 100 })).events.edges.map(
+      (e) => e.node.id,
+    );
     expect([...got, ...resumed].map((g) => g.events.id)).toEqual(log);
     onA.stop();
     await clientA.dispose();
@@ -145,7 +165,14 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
     };
     const sends = Array.from({ length: 300 }, (_, i) => {
       const rootfiId = `kill-${i}-${randomBytes(4).toString('hex')}`;
-      const body = JSON.stringify({ rootfi_id: rootfiId, created_at: new Date().toISOString(), company_id: 1, integration_type: 'XERO', webhook_type: 'SYNC_COMPLETED', data: { id: `s${i}`, status: 'SUCCESS' } });
+      const body = JSON.stringify({
+        rootfi_id: rootfiId,
+        created_at: new Date().toISOString(),
+        company_id: 1,
+        integration_type: 'XERO',
+        webhook_type: 'SYNC_COMPLETED',
+        data: { id: `s${i}`, status: 'SUCCESS' },
+      });
       const target = i % 2 === 0 ? url : viaB;
       return fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hookgraph-secret': hookSecret }, body })
         .then((r) => {

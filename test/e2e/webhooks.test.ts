@@ -47,7 +47,9 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     const [e1, e2, e3] = EVENTS[provider];
 
     it('creates a webhook at the vendor with its own token-bearing deliveryUrl', async () => {
-      const { createWebhook } = record(await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider, events: [e1, e2], name: `${provider} hook` } }));
+      const { createWebhook } = record(
+        await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider, events: [e1, e2], name: `${provider} hook` } }),
+      );
       expect(createWebhook.__typename).toBe('CreateWebhookSuccess');
       if (createWebhook.__typename !== 'CreateWebhookSuccess') return;
       const w = createWebhook.data;
@@ -72,7 +74,9 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     });
 
     it('updates its events at the vendor (in place, or delete and recreate where the vendor cannot)', async () => {
-      const { updateWebhook } = record(await gqlData(t.url, tenant.key, UpdateWebhookDocument, { input: { id, events: [e1, e3], name: 'renamed' } }));
+      const { updateWebhook } = record(
+        await gqlData(t.url, tenant.key, UpdateWebhookDocument, { input: { id, events: [e1, e3], name: 'renamed' } }),
+      );
       expect(updateWebhook.__typename).toBe('UpdateWebhookSuccess');
       if (updateWebhook.__typename !== 'UpdateWebhookSuccess') return;
       expect(updateWebhook.data.events).toEqual([e1, e3]);
@@ -95,22 +99,30 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
   });
 
   it('refuses an event name outside the catalogue with a ValidationError', async () => {
-    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'BOOQABLE', events: ['invoice.exploded'] } });
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, {
+      input: { provider: 'BOOQABLE', events: ['invoice.exploded'] },
+    });
     expect(createWebhook).toMatchObject({ __typename: 'ValidationError', field: 'events' });
     expect(createWebhook.__typename === 'ValidationError' && createWebhook.message).toContain('invoice.exploded');
   });
 
   it('answers NotConnectedError for a provider the tenant has not connected', async () => {
     const other = await t.tenant();
-    const { createWebhook } = await gqlData(t.url, other.key, CreateWebhookDocument, { input: { provider: 'PAYBOOK', events: ['refresh'] } });
+    const { createWebhook } = await gqlData(t.url, other.key, CreateWebhookDocument, {
+      input: { provider: 'PAYBOOK', events: ['refresh'] },
+    });
     expect(createWebhook.__typename).toBe('NotConnectedError');
   });
 
   it('answers NotFoundError for an unknown or foreign webhook, and hides foreign webhooks from queries', async () => {
-    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'BOOQABLE', events: ['customer.created'] } });
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, {
+      input: { provider: 'BOOQABLE', events: ['customer.created'] },
+    });
     if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(createWebhook.__typename);
     const stranger = await t.tenant();
-    expect((await gqlData(t.url, stranger.key, DeleteWebhookDocument, { id: createWebhook.data.id })).deleteWebhook.__typename).toBe('NotFoundError');
+    expect((await gqlData(t.url, stranger.key, DeleteWebhookDocument, { id: createWebhook.data.id })).deleteWebhook.__typename).toBe(
+      'NotFoundError',
+    );
     expect((await gqlData(t.url, stranger.key, WebhookDocument, { id: createWebhook.data.id })).webhook).toBeNull();
     expect((await gqlData(t.url, stranger.key, NodeByIdDocument, { id: createWebhook.data.id })).node).toBeNull();
     expect((await gqlData(t.url, stranger.key, WebhooksDocument, {})).webhooks.edges).toHaveLength(0);
@@ -120,7 +132,9 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     const vendor = t.app.services.sandbox?.vendors.PAYBOOK;
     vendor?.injectFault({ status: 500, method: 'POST' });
     const before = (await gqlData(t.url, tenant.key, WebhooksDocument, { provider: 'PAYBOOK' })).webhooks.edges.length;
-    const { createWebhook } = record(await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'PAYBOOK', events: ['refresh'] } }));
+    const { createWebhook } = record(
+      await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'PAYBOOK', events: ['refresh'] } }),
+    );
     expect(createWebhook).toMatchObject({ __typename: 'ProviderError', status: 500, retryable: true });
     expect(JSON.stringify(createWebhook)).not.toContain('sandbox fault');
     expect((await gqlData(t.url, tenant.key, WebhooksDocument, { provider: 'PAYBOOK' })).webhooks.edges.length).toBe(before);
@@ -142,9 +156,13 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
       input: { provider: 'PAYBOOK', baseUrl: 'https://169.254.169.254', credentials: { paybook: { apiKey: 'k' } } },
     });
     expect(internal.connectProvider).toMatchObject({ __typename: 'ValidationError', field: 'baseUrl' });
-    const missing = await gqlData(t.url, other.key, ConnectProviderDocument, { input: { provider: 'BOOQABLE', credentials: { booqable: { apiKey: 'k' } } } });
+    const missing = await gqlData(t.url, other.key, ConnectProviderDocument, {
+      input: { provider: 'BOOQABLE', credentials: { booqable: { apiKey: 'k' } } },
+    });
     expect(missing.connectProvider).toMatchObject({ __typename: 'ValidationError', field: 'baseUrl' });
-    const mismatch = await gqlData(t.url, other.key, ConnectProviderDocument, { input: { provider: 'PAYBOOK', credentials: { rootfi: { apiKey: 'k' } } } });
+    const mismatch = await gqlData(t.url, other.key, ConnectProviderDocument, {
+      input: { provider: 'PAYBOOK', credentials: { rootfi: { apiKey: 'k' } } },
+    });
     expect(mismatch.connectProvider).toMatchObject({ __typename: 'ValidationError', field: 'credentials' });
     const oneOf = await gql(t.url, other.key, ConnectProviderDocument, {
       input: { provider: 'PAYBOOK', credentials: { paybook: { apiKey: 'k' }, rootfi: { apiKey: 'k' } } as never },
@@ -166,12 +184,20 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
   });
 
   it('reconciles with the vendor: marks vanished hooks DELETED, reports foreign hooks, adopts lost ones', async () => {
-    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'ROOTFI', events: ['CONNECTION_CHANGED'] } });
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, {
+      input: { provider: 'ROOTFI', events: ['CONNECTION_CHANGED'] },
+    });
     if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(createWebhook.__typename);
     const vanished = createWebhook.data;
     const connector = await t.app.services.connections.connector(tenant.id, 'ROOTFI');
     await connector.deleteWebhook(vanished.externalIds);
-    const foreign = await connector.createWebhook({ url: 'https://example.com/elsewhere', events: ['SYNC_COMPLETED'], name: 'foreign', secret: 's', payloadVersion: null });
+    const foreign = await connector.createWebhook({
+      url: 'https://example.com/elsewhere',
+      events: ['SYNC_COMPLETED'],
+      name: 'foreign',
+      secret: 's',
+      payloadVersion: null,
+    });
 
     const second = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider: 'ROOTFI', events: ['SYNC_COMPLETED'] } });
     if (second.createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error('create failed');
@@ -191,8 +217,12 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
   it('disconnects a provider', async () => {
     const other = await t.tenant();
     await t.connectSandbox(other, 'DESKERA');
-    expect((await gqlData(t.url, other.key, DisconnectProviderDocument, { provider: 'DESKERA' })).disconnectProvider.__typename).toBe('DisconnectProviderSuccess');
-    expect((await gqlData(t.url, other.key, DisconnectProviderDocument, { provider: 'DESKERA' })).disconnectProvider.__typename).toBe('NotConnectedError');
+    expect((await gqlData(t.url, other.key, DisconnectProviderDocument, { provider: 'DESKERA' })).disconnectProvider.__typename).toBe(
+      'DisconnectProviderSuccess',
+    );
+    expect((await gqlData(t.url, other.key, DisconnectProviderDocument, { provider: 'DESKERA' })).disconnectProvider.__typename).toBe(
+      'NotConnectedError',
+    );
   });
 
   it('never shows a credential in any response or log line', () => {

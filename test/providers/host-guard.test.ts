@@ -7,7 +7,7 @@ describe('host guard', () => {
   const strict = createHostGuard(DEFAULT_ALLOWED_HOSTS, false);
   const sandbox = createHostGuard(DEFAULT_ALLOWED_HOSTS, true);
 
-  it('allows the vendors\' public hosts and per-company subdomains', () => {
+  it("allows the vendors' public hosts and per-company subdomains", () => {
     expect(() => strict(new URL('https://bifrost.deskera.com/v1'))).not.toThrow();
     expect(() => strict(new URL('https://acme.booqable.com'))).not.toThrow();
     expect(() => strict(new URL('https://online.superoffice.com/Cust12345'))).not.toThrow();

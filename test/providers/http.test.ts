@@ -35,7 +35,9 @@ describe('http layer', () => {
     const pool = agent.get(ORIGIN);
     pool.intercept({ path: '/items', method: 'POST' }).reply(500, 'secret vendor detail');
     pool.intercept({ path: '/items', method: 'POST' }).reply(201, { id: 'should-not-be-reached' });
-    const err = await client().send({ method: 'POST', url: `${ORIGIN}/items`, json: {} }).catch((e: unknown) => e);
+    const err = await client()
+      .send({ method: 'POST', url: `${ORIGIN}/items`, json: {} })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).status).toBe(500);
     expect((err as ProviderError).message).not.toContain('secret vendor detail');
@@ -51,14 +53,18 @@ describe('http layer', () => {
   it('gives up after the configured retries with a retryable ProviderError', async () => {
     const pool = agent.get(ORIGIN);
     for (let i = 0; i < 3; i++) pool.intercept({ path: '/items', method: 'GET' }).reply(503, '');
-    const err = (await client({ retries: 2 }).send({ method: 'GET', url: `${ORIGIN}/items` }).catch((e: unknown) => e)) as ProviderError;
+    const err = (await client({ retries: 2 })
+      .send({ method: 'GET', url: `${ORIGIN}/items` })
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err.status).toBe(503);
     expect(err.retryable).toBe(true);
   });
 
   it('turns a body that is not JSON into a ProviderError without echoing it', async () => {
     agent.get(ORIGIN).intercept({ path: '/items', method: 'GET' }).reply(200, '<html>garbage</html>');
-    const err = (await client().send({ method: 'GET', url: `${ORIGIN}/items` }).catch((e: unknown) => e)) as ProviderError;
+    const err = (await client()
+      .send({ method: 'GET', url: `${ORIGIN}/items` })
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toMatch(/not valid JSON/);
     expect(err.message).not.toContain('garbage');
@@ -66,14 +72,21 @@ describe('http layer', () => {
 
   it('times out a vendor that does not answer', async () => {
     agent.get(ORIGIN).intercept({ path: '/slow', method: 'GET' }).reply(200, {}).delay(500).persist();
-    const err = (await client({ timeoutMs: 50, retries: 0 }).send({ method: 'GET', url: `${ORIGIN}/slow` }).catch((e: unknown) => e)) as ProviderError;
+    const err = (await client({ timeoutMs: 50, retries: 0 })
+      .send({ method: 'GET', url: `${ORIGIN}/slow` })
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toMatch(/did not answer within 50 ms/);
   });
 
   it('picks up the vendor request id', async () => {
-    agent.get(ORIGIN).intercept({ path: '/items', method: 'GET' }).reply(404, '{}', { headers: { 'x-request-id': 'req-42' } });
-    const err = (await client().send({ method: 'GET', url: `${ORIGIN}/items` }).catch((e: unknown) => e)) as ProviderError;
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/items', method: 'GET' })
+      .reply(404, '{}', { headers: { 'x-request-id': 'req-42' } });
+    const err = (await client()
+      .send({ method: 'GET', url: `${ORIGIN}/items` })
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err.vendorRequestId).toBe('req-42');
     expect(err.status).toBe(404);
   });

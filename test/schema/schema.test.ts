@@ -29,7 +29,16 @@ describe('schema.graphql', () => {
     ]) {
       expect(sdl, name).toContain(name);
     }
-    for (const field of ['connectProvider', 'disconnectProvider', 'createWebhook', 'updateWebhook', 'deleteWebhook', 'syncWebhooks', 'sendTestEvent', 'triggerSandboxEvent']) {
+    for (const field of [
+      'connectProvider',
+      'disconnectProvider',
+      'createWebhook',
+      'updateWebhook',
+      'deleteWebhook',
+      'syncWebhooks',
+      'sendTestEvent',
+      'triggerSandboxEvent',
+    ]) {
       expect(sdl).toMatch(new RegExp(`\\n  ${field}\\(`));
     }
   });

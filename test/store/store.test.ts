@@ -85,7 +85,7 @@ describe.each(storeBackends)('store on %s', (backend) => {
     expect(third).not.toBeNull();
   });
 
-  it('links each appended event to the tenant\'s previous seq', async () => {
+  it("links each appended event to the tenant's previous seq", async () => {
     const tenantId = randomUUID();
     const webhookId = randomUUID();
     const [a, b] = await store.events.append([event(tenantId, webhookId), event(tenantId, webhookId)]);
@@ -126,7 +126,14 @@ describe.each(storeBackends)('store on %s', (backend) => {
     const e = event(tenantId, randomUUID(), { test: true, resource: null, occurredAt: null, payload: { nested: { a: [1, 2] } } });
     const [stored] = await store.events.append([e]);
     const got = await store.events.get(tenantId, stored?.event.id ?? '');
-    expect(got).toMatchObject({ tenantId, test: true, resource: null, occurredAt: null, payload: { nested: { a: [1, 2] } }, type: 'invoice.created' });
+    expect(got).toMatchObject({
+      tenantId,
+      test: true,
+      resource: null,
+      occurredAt: null,
+      payload: { nested: { a: [1, 2] } },
+      type: 'invoice.created',
+    });
     expect(await store.events.get(randomUUID(), stored?.event.id ?? '')).toBeNull();
   });
 });

@@ -62,7 +62,9 @@ function makeCollector<T>(stop: () => void): Collector<T> & { push(item: T): voi
     errors,
     push(item) {
       items.push(item);
-      waiters = waiters.filter((w) => (items.length >= w.n ? (w.resolve(), false) : true));
+      const ready = waiters.filter((w) => items.length >= w.n);
+      waiters = waiters.filter((w) => items.length < w.n);
+      for (const w of ready) w.resolve();
     },
     fail(e) {
       errors.push(e);
@@ -103,7 +105,12 @@ export function subscribeWs<T, V = Record<string, unknown>>(client: Client, doc:
 }
 
 /** Subscribes over SSE (graphql-yoga's text/event-stream) and collects `data` payloads. */
-export function subscribeSse<T, V = Record<string, unknown>>(url: string, key: string, doc: Doc<T, V>, variables: V = {} as V): Collector<T> & { ready: Promise<number> } {
+export function subscribeSse<T, V = Record<string, unknown>>(
+  url: string,
+  key: string,
+  doc: Doc<T, V>,
+  variables: V = {} as V,
+): Collector<T> & { ready: Promise<number> } {
   const controller = new AbortController();
   const c = makeCollector<T>(() => controller.abort());
   const ready = (async () => {

@@ -17,7 +17,9 @@ export async function detectServices(): Promise<ServiceAvailability> {
   if (missing.length > 0) {
     const message = `${missing.join(' and ')} not reachable`;
     if (servicesRequired()) throw new Error(`${message}, and HOOKGRAPH_REQUIRE_SERVICES=1 forbids skipping`);
-    process.stderr.write(`\n[hookgraph tests] SKIPPING service-backed tests: ${message}. Start them or set HOOKGRAPH_TEST_POSTGRES_URL / HOOKGRAPH_TEST_REDIS_URL.\n`);
+    process.stderr.write(
+      `\n[hookgraph tests] SKIPPING service-backed tests: ${message}. Start them or set HOOKGRAPH_TEST_POSTGRES_URL / HOOKGRAPH_TEST_REDIS_URL.\n`,
+    );
   }
   return found;
 }

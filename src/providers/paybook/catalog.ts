@@ -4,7 +4,11 @@ import type { ProviderEventType } from '../types.js';
 export const paybookEventTypes: readonly ProviderEventType[] = [
   { name: 'credential_create', unifiedType: 'credential.created', description: 'New credential was created' },
   { name: 'credential_update', unifiedType: 'credential.updated', description: 'Existing credential was updated' },
-  { name: 'refresh', unifiedType: 'credential.refreshed', description: 'Accounts or transactions of an existing credential were added or updated' },
+  {
+    name: 'refresh',
+    unifiedType: 'credential.refreshed',
+    description: 'Accounts or transactions of an existing credential were added or updated',
+  },
   { name: 'documents_completed', unifiedType: 'documents.completed', description: 'Requested documents are ready to download' },
 ];
 

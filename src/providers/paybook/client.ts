@@ -37,18 +37,31 @@ function narrowWebhook(v: unknown): PaybookWebhookWire | null {
 function unwrap(res: HttpResponse): { response: unknown; rid: string | null } {
   const body = res.body;
   if (!isObject(body) || !('response' in body)) {
-    throw new ProviderError('PAYBOOK answered without its response envelope', { provider: 'PAYBOOK', status: res.status, vendorRequestId: res.vendorRequestId });
+    throw new ProviderError('PAYBOOK answered without its response envelope', {
+      provider: 'PAYBOOK',
+      status: res.status,
+      vendorRequestId: res.vendorRequestId,
+    });
   }
   const rid = typeof body['rid'] === 'string' ? body['rid'] : res.vendorRequestId;
   const code = num(body['code'], res.status);
   if (body['status'] === false || code < 200 || code >= 300) {
-    throw new ProviderError(`PAYBOOK refused the request (code ${code})`, { provider: 'PAYBOOK', status: code, retryable: code === 429 || code >= 500, vendorRequestId: rid });
+    throw new ProviderError(`PAYBOOK refused the request (code ${code})`, {
+      provider: 'PAYBOOK',
+      status: code,
+      retryable: code === 429 || code >= 500,
+      vendorRequestId: rid,
+    });
   }
   return { response: body['response'], rid };
 }
 
 function unreadable(what: string, res: HttpResponse): ProviderError {
-  return new ProviderError(`PAYBOOK answered ${what} that hookgraph could not read`, { provider: 'PAYBOOK', status: res.status, vendorRequestId: res.vendorRequestId });
+  return new ProviderError(`PAYBOOK answered ${what} that hookgraph could not read`, {
+    provider: 'PAYBOOK',
+    status: res.status,
+    vendorRequestId: res.vendorRequestId,
+  });
 }
 
 /** V1 webhook management: list, create, delete (seed). The host moved to api.syncfy.com; both work. */

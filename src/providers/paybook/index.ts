@@ -10,13 +10,20 @@ import type { PaybookCreateBody } from './wire.js';
 
 function parseCredentials(input: unknown): PaybookCredentials {
   const apiKey = typeof input === 'object' && input !== null ? (input as { apiKey?: unknown }).apiKey : undefined;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') throw new ValidationError('Paybook needs a non-empty apiKey', 'credentials.paybook.apiKey');
-  if (/[\r\n\0,]/.test(apiKey)) throw new ValidationError('the Paybook apiKey contains characters that cannot go in its header', 'credentials.paybook.apiKey');
+  if (typeof apiKey !== 'string' || apiKey.trim() === '')
+    throw new ValidationError('Paybook needs a non-empty apiKey', 'credentials.paybook.apiKey');
+  if (/[\r\n\0,]/.test(apiKey))
+    throw new ValidationError('the Paybook apiKey contains characters that cannot go in its header', 'credentials.paybook.apiKey');
   return { apiKey: apiKey.trim() };
 }
 
 /** id_user is omitted (all users of the key); delay 0 (notify at once). */
-const createBody = (spec: WebhookSpec): PaybookCreateBody => ({ url: spec.url, events: spec.events, delay: 0, headers: { [SECRET_HEADER]: spec.secret } });
+const createBody = (spec: WebhookSpec): PaybookCreateBody => ({
+  url: spec.url,
+  events: spec.events,
+  delay: 0,
+  headers: { [SECRET_HEADER]: spec.secret },
+});
 
 function createPaybookConnector(ctx: ConnectorContext<PaybookCredentials>): Connector {
   const client = createPaybookClient(ctx);

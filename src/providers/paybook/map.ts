@@ -43,7 +43,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 
 function resourceOf(payload: Json, unified: string): { type: string; id: string | null } {
-  if (unified.startsWith('documents.')) return { type: 'documents', id: str(payload['uuid']) ?? str(payload['id_job_uuid']) ?? str(payload['id_job']) };
+  if (unified.startsWith('documents.'))
+    return { type: 'documents', id: str(payload['uuid']) ?? str(payload['id_job_uuid']) ?? str(payload['id_job']) };
   if (unified.startsWith('payment.')) return { type: 'payment', id: str(payload['id_payment']) ?? str(payload['id']) };
   return { type: 'credential', id: str(payload['id_credential']) };
 }
@@ -77,5 +78,16 @@ export function normalizePaybookDelivery(delivery: Delivery): NormalizedEvent[] 
   const name = str(body['event']);
   if (!name) throw new DeliveryError(400, 'Paybook delivery has no event');
   const unified = paybookUnifiedType(name);
-  return [{ type: unified, providerEventType: name, resource: resourceOf(body, unified), occurredAt: null, test: false, payload: body, vendorEventId: null, dedupKey: null }];
+  return [
+    {
+      type: unified,
+      providerEventType: name,
+      resource: resourceOf(body, unified),
+      occurredAt: null,
+      test: false,
+      payload: body,
+      vendorEventId: null,
+      dedupKey: null,
+    },
+  ];
 }

@@ -1,7 +1,18 @@
 import type { ProviderEventType } from '../types.js';
 
 /** VENDORS.md §5.5: entity events, then the special ones. List and ExtraTable events are dynamic, not listed. */
-const ENTITIES = ['activity', 'associate', 'contact', 'document', 'person', 'project', 'projectmember', 'relation', 'sale', 'salestakeholder'];
+const ENTITIES = [
+  'activity',
+  'associate',
+  'contact',
+  'document',
+  'person',
+  'project',
+  'projectmember',
+  'relation',
+  'sale',
+  'salestakeholder',
+];
 const SPECIAL: ReadonlyArray<[string, string]> = [
   ['contact.softdeleted', 'A company was moved to the recycle bin'],
   ['chatsession.created', 'A chat session started'],
@@ -57,7 +68,11 @@ export function superofficeUnifiedType(event: string): string {
 
 export const superofficeEventTypes: readonly ProviderEventType[] = [
   ...ENTITIES.flatMap((e) =>
-    (['created', 'changed', 'deleted'] as const).map((a) => ({ name: `${e}.${a}`, unifiedType: superofficeUnifiedType(`${e}.${a}`), description: `A ${e} was ${a}` })),
+    (['created', 'changed', 'deleted'] as const).map((a) => ({
+      name: `${e}.${a}`,
+      unifiedType: superofficeUnifiedType(`${e}.${a}`),
+      description: `A ${e} was ${a}`,
+    })),
   ),
   ...SPECIAL.map(([name, description]) => ({ name, unifiedType: superofficeUnifiedType(name), description })),
 ];

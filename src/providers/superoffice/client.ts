@@ -32,7 +32,11 @@ function narrowWebhook(v: unknown): SuperofficeWebhookWire | null {
 }
 
 function unreadable(what: string, res: HttpResponse): ProviderError {
-  return new ProviderError(`SUPEROFFICE answered ${what} that hookgraph could not read`, { provider: 'SUPEROFFICE', status: res.status, vendorRequestId: res.vendorRequestId });
+  return new ProviderError(`SUPEROFFICE answered ${what} that hookgraph could not read`, {
+    provider: 'SUPEROFFICE',
+    status: res.status,
+    vendorRequestId: res.vendorRequestId,
+  });
 }
 
 /** The REST Webhook agent (`/api/v1/Webhook`, VENDORS.md §5.1) under the tenant's base URL. */
@@ -40,7 +44,9 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
   const base = `${ctx.baseUrl.replace(/\/+$/, '')}/api/v1/Webhook`;
   const auth = (): Record<string, string> => {
     const c = ctx.credentials;
-    return 'accessToken' in c ? { authorization: `Bearer ${c.accessToken}` } : { authorization: `SOTicket ${c.ticket}`, 'so-apptoken': c.appToken };
+    return 'accessToken' in c
+      ? { authorization: `Bearer ${c.accessToken}` }
+      : { authorization: `SOTicket ${c.ticket}`, 'so-apptoken': c.appToken };
   };
   const one = (res: HttpResponse, what: string) => {
     const hook = narrowWebhook(res.body);
@@ -69,7 +75,10 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
       return one(await ctx.http.send({ method: 'POST', url: base, headers: auth(), json: body }), 'a created webhook');
     },
     async replace(id: string, body: SuperofficeWebhookBody): Promise<SuperofficeWebhookWire> {
-      return one(await ctx.http.send({ method: 'PUT', url: member(id), headers: auth(), json: { ...body, WebhookId: Number(id) } }), 'an updated webhook');
+      return one(
+        await ctx.http.send({ method: 'PUT', url: member(id), headers: auth(), json: { ...body, WebhookId: Number(id) } }),
+        'an updated webhook',
+      );
     },
     /** JSON Patch; replacing State is idempotent, so a failed attempt may be repeated. */
     async setState(id: string, state: 'Active' | 'Stopped'): Promise<SuperofficeWebhookWire> {

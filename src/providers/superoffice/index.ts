@@ -12,7 +12,8 @@ function parseCredentials(input: unknown): SuperofficeCredentials {
   const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const ok = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && !/[\r\n\0]/.test(v);
   if (ok(o['accessToken']) && o['ticket'] === undefined) return { accessToken: o['accessToken'].trim() };
-  if (ok(o['ticket']) && ok(o['appToken']) && o['accessToken'] === undefined) return { ticket: o['ticket'].trim(), appToken: o['appToken'].trim() };
+  if (ok(o['ticket']) && ok(o['appToken']) && o['accessToken'] === undefined)
+    return { ticket: o['ticket'].trim(), appToken: o['appToken'].trim() };
   throw new ValidationError('SuperOffice needs either an accessToken, or a ticket with an appToken', 'credentials.superoffice');
 }
 
@@ -46,7 +47,11 @@ function createSuperofficeConnector(ctx: ConnectorContext<SuperofficeCredentials
     async sendTestEvent(_externalIds, spec) {
       const result = await client.test(body(spec));
       // The vendor's Message echoes the receiver's response: never pass it on.
-      if (!result.Success) throw new ProviderError('SUPEROFFICE could not deliver the test event to the webhook URL', { provider: 'SUPEROFFICE', status: 200 });
+      if (!result.Success)
+        throw new ProviderError('SUPEROFFICE could not deliver the test event to the webhook URL', {
+          provider: 'SUPEROFFICE',
+          status: 200,
+        });
     },
     async getWebhook(externalId) {
       const hook = await client.get(externalId);

@@ -43,13 +43,13 @@ describe('Booqable connector against the sandbox', () => {
 
   it('sends version 1 when asked, and no version on /api/boomerang', async () => {
     await connector().createWebhook({ ...spec, payloadVersion: '1' });
-    expect((sandbox.requests.at(-1)?.body as { data: { attributes: { version: number } } }).data.attributes.version).toBe(1);
+    expect((sandbox.requests.at(-1)!.body as { data: { attributes: { version: number } } }).data.attributes.version).toBe(1);
     await connector('/api/boomerang').createWebhook(spec);
     expect(sandbox.requests.at(-1)).toMatchObject({
       path: '/api/boomerang/webhook_endpoints',
       body: { data: { attributes: { url: spec.url, events: spec.events } } },
     });
-    expect((sandbox.requests.at(-1)?.body as { data: { attributes: Record<string, unknown> } }).data.attributes).not.toHaveProperty(
+    expect((sandbox.requests.at(-1)!.body as { data: { attributes: Record<string, unknown> } }).data.attributes).not.toHaveProperty(
       'version',
     );
     await expect(connector('/api/boomerang').createWebhook({ ...spec, payloadVersion: '4' })).rejects.toBeInstanceOf(ValidationError);

@@ -26,7 +26,7 @@ describe('Booqable deliveries', () => {
       vendorEventId: '550e8400-e29b-41d4-a716-446655440000',
     });
     expect(e?.occurredAt?.toISOString()).toBe('2021-01-01T00:00:00.000Z');
-    expect((e?.payload as { data: { name: string } }).data.name).toBe('Jane Doe');
+    expect((e!.payload as { data: { name: string } }).data.name).toBe('Jane Doe');
   });
 
   it('reads a v4 JSON delivery with its JSON:API resource type', () => {

@@ -9,7 +9,13 @@ import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-serv
 describe('Paybook connector against the sandbox', () => {
   const sandbox = createPaybookSandbox();
   let server: SandboxServer;
-  const spec: WebhookSpec = { url: 'https://hooks.example/hooks/1/tok', events: ['credential_create', 'refresh'], name: 'n', secret: 'per-hook-secret', payloadVersion: null };
+  const spec: WebhookSpec = {
+    url: 'https://hooks.example/hooks/1/tok',
+    events: ['credential_create', 'refresh'],
+    name: 'n',
+    secret: 'per-hook-secret',
+    payloadVersion: null,
+  };
   const connector = (apiKey = sandbox.credentialsFor('acme')['apiKey'] as string, timeoutMs = 2_000) =>
     paybookProvider.createConnector({
       baseUrl: server.mountUrl,
@@ -42,24 +48,34 @@ describe('Paybook connector against the sandbox', () => {
     expect(sandbox.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/webhooks' });
     expect((await connector().getWebhook(hook?.externalId ?? ''))?.events).toEqual(spec.events);
     await connector().deleteWebhook([hook?.externalId ?? '', 'aaaaaaaaaaaaaaaaaaaaaaaa']);
-    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([`/v1/webhooks/${hook?.externalId}`, '/v1/webhooks/aaaaaaaaaaaaaaaaaaaaaaaa']);
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      `/v1/webhooks/${hook?.externalId}`,
+      '/v1/webhooks/aaaaaaaaaaaaaaaaaaaaaaaa',
+    ]);
     expect(await connector().listWebhooks()).toEqual([]);
   });
 
   it('updates by creating the new hook first and then deleting the old one (V1 has no update)', async () => {
     const [old] = await connector().createWebhook(spec);
     const [fresh] = await connector().updateWebhook([old?.externalId ?? ''], { ...spec, events: ['documents_completed'] });
-    expect(sandbox.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/webhooks', `DELETE /v1/webhooks/${old?.externalId}`]);
+    expect(sandbox.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v1/webhooks',
+      `DELETE /v1/webhooks/${old?.externalId}`,
+    ]);
     expect(fresh?.events).toEqual(['documents_completed']);
     expect((await connector().listWebhooks()).map((h) => h.externalId)).toEqual([fresh?.externalId]);
   });
 
   it('reads the envelope of a refusal: code as status, rid as request id, no vendor message', async () => {
-    const err = (await connector().createWebhook({ ...spec, events: ['bogus'] }).catch((e: unknown) => e)) as ProviderError;
+    const err = (await connector()
+      .createWebhook({ ...spec, events: ['bogus'] })
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.status).toBe(400);
     expect(err.message).not.toContain('events must be');
-    const unauthorized = (await connector('wrong-key-789').listWebhooks().catch((e: unknown) => e)) as ProviderError;
+    const unauthorized = (await connector('wrong-key-789')
+      .listWebhooks()
+      .catch((e: unknown) => e)) as ProviderError;
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.message).not.toContain('wrong-key-789');
   });

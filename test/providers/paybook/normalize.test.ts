@@ -6,13 +6,24 @@ import { parsePaybookDate, parsePaybookV3Time } from '../../../src/providers/pay
 
 const normalize = (file: string) => {
   const rawBody = readFileSync(new URL(`../../fixtures/paybook/${file}`, import.meta.url));
-  return paybookProvider.normalize({ headers: {}, rawBody, body: JSON.parse(rawBody.toString()), webhook: { id: 'w', events: [], externalIds: [] } });
+  return paybookProvider.normalize({
+    headers: {},
+    rawBody,
+    body: JSON.parse(rawBody.toString()),
+    webhook: { id: 'w', events: [], externalIds: [] },
+  });
 };
 
 describe('Paybook deliveries', () => {
   it('reads a V1 flat delivery: no id, no time, the credential as resource', () => {
     expect(normalize('v1-credential-create.json')).toEqual([
-      expect.objectContaining({ type: 'credential.created', providerEventType: 'credential_create', resource: { type: 'credential', id: '5e793889ea4c5165d46f9811' }, occurredAt: null, vendorEventId: null }),
+      expect.objectContaining({
+        type: 'credential.created',
+        providerEventType: 'credential_create',
+        resource: { type: 'credential', id: '5e793889ea4c5165d46f9811' },
+        occurredAt: null,
+        vendorEventId: null,
+      }),
     ]);
   });
 
@@ -38,7 +49,8 @@ describe('Paybook deliveries', () => {
   });
 
   it('refuses an empty batch or a body without an event with a 400', () => {
-    const norm = (body: unknown) => () => paybookProvider.normalize({ headers: {}, rawBody: Buffer.from(''), body, webhook: { id: 'w', events: [], externalIds: [] } });
+    const norm = (body: unknown) => () =>
+      paybookProvider.normalize({ headers: {}, rawBody: Buffer.from(''), body, webhook: { id: 'w', events: [], externalIds: [] } });
     expect(norm({ rid: 'x', events: [] })).toThrow(DeliveryError);
     expect(norm({ id_user: 'x' })).toThrow(DeliveryError);
   });
