@@ -38,11 +38,16 @@ describe('API keys guard every operation', () => {
   });
 
   it('closes a graphql-ws connection without a valid key (4403)', async () => {
+    let client: ReturnType<typeof wsClient> | undefined;
     const closed = new Promise<number>((resolve) => {
-      const client = wsClient(t.url, 'hg_wrong_key', { lazy: false, on: { closed: (e) => resolve((e as { code: number }).code) } });
-      void client;
+      client = wsClient(t.url, 'hg_wrong_key', {
+        lazy: false,
+        onNonLazyError: () => {},
+        on: { closed: (e) => resolve((e as { code: number }).code) },
+      });
     });
     expect(await closed).toBe(4403);
+    await client?.dispose();
   });
 
   it('serves a subscription over graphql-ws with connectionParams.authorization', async () => {

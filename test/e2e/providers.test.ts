@@ -6,7 +6,7 @@ import { gqlData } from '../utils/graphql.js';
 
 /** Deskera's 22 event names, read from the seed's enum table so the test follows the spec, not the code. */
 function deskeraSeedEvents(): string[] {
-  const seed = readFileSync(new URL('../../../shared/seeds/000_225dbeea42b7955f.txt', import.meta.url), 'utf8');
+  const seed = readFileSync(new URL('../fixtures/seeds/deskera-webhook.md', import.meta.url), 'utf8');
   return [...seed.matchAll(/^\| ([A-Z_]+) \| Triggers/gm)].map((m) => m[1] as string);
 }
 

@@ -5,7 +5,9 @@ import {
   CreateWebhookDocument,
   DeleteWebhookDocument,
   DisconnectProviderDocument,
+  EventsDocument,
   NodeByIdDocument,
+  SendTestEventDocument,
   SyncWebhooksDocument,
   UpdateWebhookDocument,
   WebhookDocument,
@@ -233,5 +235,58 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     const haystack = responses.join('\n') + t.logs.join('');
     expect(t.logs.length).toBeGreaterThan(0);
     for (const s of secrets) expect(haystack, 'credential leaked').not.toContain(s);
+  });
+});
+
+describe('vendor state and test deliveries through GraphQL', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await t.tenant();
+    await t.connectSandbox(tenant, 'SUPEROFFICE');
+    await t.connectSandbox(tenant, 'DESKERA');
+  });
+  afterAll(() => t.stop());
+
+  async function create(provider: ProviderKey, events: string[]) {
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider, events } });
+    if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(createWebhook.__typename);
+    return createWebhook.data;
+  }
+
+  it('pauses a SuperOffice webhook and reads DISABLED back from the vendor', async () => {
+    const w = await create('SUPEROFFICE', ['contact.created']);
+    const { updateWebhook } = await gqlData(t.url, tenant.key, UpdateWebhookDocument, { input: { id: w.id, enabled: false } });
+    expect(updateWebhook.__typename === 'UpdateWebhookSuccess' && updateWebhook.data.status).toBe('DISABLED');
+    expect((await gqlData(t.url, tenant.key, WebhookDocument, { id: w.id })).webhook?.status).toBe('DISABLED');
+    await gqlData(t.url, tenant.key, UpdateWebhookDocument, { input: { id: w.id, enabled: true } });
+    expect((await gqlData(t.url, tenant.key, WebhookDocument, { id: w.id })).webhook?.status).toBe('ACTIVE');
+  });
+
+  it('answers UnsupportedError when pausing a webhook whose vendor has no state', async () => {
+    const w = await create('DESKERA', ['CREATE_BILL']);
+    const { updateWebhook } = await gqlData(t.url, tenant.key, UpdateWebhookDocument, { input: { id: w.id, enabled: false } });
+    expect(updateWebhook.__typename).toBe('UnsupportedError');
+  });
+
+  it("sends a test through SuperOffice's Test endpoint, and through the sandbox vendor for the others", async () => {
+    for (const [provider, events] of [
+      ['SUPEROFFICE', ['sale.sold']],
+      ['DESKERA', ['STOCK_OUT']],
+    ] as const) {
+      const w = await create(provider, [...events]);
+      const before = (await gqlData(t.url, tenant.key, EventsDocument, { filter: { webhookIds: [w.id] } })).events.edges.length;
+      const { sendTestEvent } = await gqlData(t.url, tenant.key, SendTestEventDocument, { webhookId: w.id });
+      expect(sendTestEvent.__typename).toBe('SendTestEventSuccess');
+      const after = (await gqlData(t.url, tenant.key, EventsDocument, { filter: { webhookIds: [w.id] } })).events.edges;
+      expect(after.length, provider).toBe(before + 1);
+    }
+  });
+
+  it('shows the vendor status as DELETED when the vendor lost the hook', async () => {
+    const w = await create('SUPEROFFICE', ['person.created']);
+    await (await t.app.services.connections.connector(tenant.id, 'SUPEROFFICE')).deleteWebhook(w.externalIds);
+    expect((await gqlData(t.url, tenant.key, WebhookDocument, { id: w.id })).webhook?.status).toBe('DELETED');
   });
 });

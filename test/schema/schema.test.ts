@@ -43,3 +43,13 @@ describe('schema.graphql', () => {
     }
   });
 });
+
+describe('codegen output', () => {
+  it('is current (run `npm run codegen` after changing schema.graphql or test/documents)', async () => {
+    const { generate } = await import('@graphql-codegen/cli');
+    const { default: config } = await import('../../codegen.js');
+    const [file] = (await generate({ ...config, silent: true }, false)) as Array<{ filename: string; content: string }>;
+    expect(file?.filename).toBe('test/generated/graphql.ts');
+    expect(readFileSync(new URL('../generated/graphql.ts', import.meta.url), 'utf8')).toBe(file?.content);
+  }, 30_000);
+});

@@ -60,7 +60,7 @@ describe('Booqable deliveries', () => {
   });
 
   it("lists the seed's 33 events plus the 12 added since, with unified names", () => {
-    const seed = readFileSync(new URL('../../../../shared/seeds/001_1edddfb8737c3663.txt', import.meta.url), 'utf8');
+    const seed = readFileSync(new URL('../../fixtures/seeds/booqable-webhook-endpoints.md', import.meta.url), 'utf8');
     const seedEvents =
       /One or more from: (.*?)'\./
         .exec(seed)?.[1]

@@ -4,7 +4,7 @@ import { deskeraEventTypes } from '../../../src/providers/deskera/catalog.js';
 
 describe('Deskera catalogue', () => {
   it("holds exactly the seed's 22 event types, each with a unified type", () => {
-    const seed = readFileSync(new URL('../../../../shared/seeds/000_225dbeea42b7955f.txt', import.meta.url), 'utf8');
+    const seed = readFileSync(new URL('../../fixtures/seeds/deskera-webhook.md', import.meta.url), 'utf8');
     const names = [...seed.matchAll(/^\| ([A-Z_]+) \| Triggers/gm)].map((m) => m[1]);
     expect(deskeraEventTypes.map((e) => e.name)).toEqual(names);
     expect(names).toHaveLength(22);
