@@ -32,10 +32,7 @@ export const WebhookRef = builder.node(builder.objectRef<StoredWebhook>('Webhook
     payloadVersion: t.exposeString('payloadVersion', { nullable: true }),
     deliveryUrl: t.string({
       description: 'Where the vendor delivers; its path carries an unguessable token',
-      resolve: async (w, _args, ctx) => {
-        const secrets = await ctx.services.store.webhooks.secrets(ctx.tenant.id, w.id);
-        return secrets ? ctx.services.deliveryUrl(w.id, secrets.token) : '';
-      },
+      resolve: (w, _args, ctx) => ctx.services.deliveryUrl(w.id, ctx.services.store.webhooks.tokenOf(w)),
     }),
     status: t.field({
       type: WebhookStatusEnum,

@@ -7,6 +7,8 @@ import type { Database, WebhookTable } from './tables.js';
 export interface StoredWebhook extends Webhook {
   payloadVersion: string | null;
   deletedAt: Date | null;
+  /** The delivery token, still sealed: opened only to show the deliveryUrl (see WebhookStore.tokenOf). */
+  sealedToken: string;
 }
 
 /** What the ingest route needs to authenticate a delivery. */
@@ -38,6 +40,7 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
     deletedAt: r.deleted_at ? new Date(r.deleted_at) : null,
+    sealedToken: r.token_sealed,
   });
   return {
     /**
@@ -139,6 +142,10 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
       const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.deleted_at !== null) return null;
       return { webhook: toWebhook(row), tokenHash: row.token_hash, secret: sealer.open(row.secret_sealed, `webhook-secret:${row.id}`) };
+    },
+    /** Opens a loaded webhook's delivery token without another query. */
+    tokenOf(w: StoredWebhook): string {
+      return sealer.open(w.sealedToken, `webhook-token:${w.id}`);
     },
     async secrets(tenantId: string, id: string): Promise<{ token: string; secret: string } | null> {
       const row = await db
