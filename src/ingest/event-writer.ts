@@ -8,19 +8,16 @@ interface Pending {
 }
 
 /**
- * Group commit: deliveries that arrive within one event-loop turn share one transaction, so one
- * fsync acknowledges many deliveries. Each caller still resolves only after the commit. If a
- * shared transaction fails, each delivery is retried alone so one bad row cannot fail the others.
+ * Group commit: one transaction in flight at a time; deliveries that arrive meanwhile wait and go
+ * together in the next one, so one commit (one fsync) acknowledges many deliveries and the batch
+ * grows with the load. Each caller resolves only after its commit. If a shared transaction fails,
+ * each delivery is retried alone so one bad row cannot fail the others.
  */
-export function createEventWriter(store: Store, { maxBatch = 256 }: { maxBatch?: number } = {}) {
+export function createEventWriter(store: Store, { maxBatch = 512 }: { maxBatch?: number } = {}) {
   let queue: Pending[] = [];
-  let scheduled = false;
+  let flushing = false;
 
-  async function flush(): Promise<void> {
-    scheduled = false;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
+  async function commit(batch: Pending[]): Promise<void> {
     try {
       const all = await store.events.append(batch.flatMap((p) => p.events));
       let i = 0;
@@ -33,21 +30,33 @@ export function createEventWriter(store: Store, { maxBatch = 256 }: { maxBatch?:
         batch[0]?.reject(error);
         return;
       }
-      for (const p of batch) {
-        store.events.append(p.events).then(p.resolve, p.reject);
-      }
+      await Promise.all(batch.map((p) => store.events.append(p.events).then(p.resolve, p.reject)));
     }
+  }
+
+  async function drain(): Promise<void> {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch: Pending[] = [];
+      let rows = 0;
+      while (queue.length > 0 && rows < maxBatch) {
+        const p = queue.shift() as Pending;
+        batch.push(p);
+        rows += p.events.length;
+      }
+      await commit(batch);
+    }
+    flushing = false;
   }
 
   return {
     write(events: NewEvent[]): Promise<(AppendedEvent | null)[]> {
       return new Promise((resolve, reject) => {
         queue.push({ events, resolve, reject });
-        if (queue.length >= maxBatch) {
-          void flush();
-        } else if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void flush());
+        // Wait one turn so deliveries parsed in the same tick join the first batch too.
+        if (!flushing) {
+          flushing = true;
+          setImmediate(() => void drain());
         }
       });
     },

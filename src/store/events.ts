@@ -111,35 +111,42 @@ export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
           if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`hookgraph-events:${t}`}))`.execute(trx);
           heads.set(t, await headOf(trx, t));
         }
-        const out: (AppendedEvent | null)[] = [];
-        for (const e of events) {
-          const row = await trx
-            .insertInto('events')
-            .values({
-              id: randomUUID(),
-              tenant_id: e.tenantId,
-              webhook_id: e.webhookId,
-              provider: e.provider,
-              type: e.type,
-              provider_event_type: e.providerEventType,
-              resource_type: e.resource?.type ?? null,
-              resource_id: e.resource?.id ?? null,
-              occurred_at: e.occurredAt?.toISOString() ?? null,
-              received_at: e.receivedAt.toISOString(),
-              test: e.test ? 1 : 0,
-              payload: JSON.stringify(e.payload ?? null),
-              dedup_key: e.dedupKey,
-            })
-            .onConflict((oc) => oc.columns(['webhook_id', 'dedup_key']).doNothing())
-            .returningAll()
-            .executeTakeFirst();
-          if (!row) {
-            out.push(null);
-            continue;
-          }
-          const event = toStoredEvent(row);
-          out.push({ event, prevSeq: heads.get(e.tenantId) ?? null });
-          heads.set(e.tenantId, event.seq);
+        // One multi-row statement per batch; duplicates (already stored, or twice in this batch) return no row.
+        const rows = events.map((e) => ({
+          id: randomUUID(),
+          tenant_id: e.tenantId,
+          webhook_id: e.webhookId,
+          provider: e.provider,
+          type: e.type,
+          provider_event_type: e.providerEventType,
+          resource_type: e.resource?.type ?? null,
+          resource_id: e.resource?.id ?? null,
+          occurred_at: e.occurredAt?.toISOString() ?? null,
+          received_at: e.receivedAt.toISOString(),
+          test: e.test ? 1 : 0,
+          payload: JSON.stringify(e.payload ?? null),
+          dedup_key: e.dedupKey,
+        }));
+        const inserted = await trx
+          .insertInto('events')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['webhook_id', 'dedup_key']).doNothing())
+          .returning(['id', 'seq'])
+          .execute();
+        const seqById = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
+        const stored: Array<{ event: StoredEvent; index: number }> = [];
+        events.forEach((e, index) => {
+          const id = (rows[index] as { id: string }).id;
+          const seq = seqById.get(id);
+          if (seq === undefined) return;
+          const { dedupKey: _key, payload, ...fields } = e;
+          stored.push({ index, event: { ...fields, id, seq, payload: payload ?? null } });
+        });
+        const out: (AppendedEvent | null)[] = events.map(() => null);
+        // Chain links follow seq order, which is the order rows were inserted.
+        for (const { event, index } of stored.sort((x, y) => x.event.seq - y.event.seq)) {
+          out[index] = { event, prevSeq: heads.get(event.tenantId) ?? null };
+          heads.set(event.tenantId, event.seq);
         }
         return out;
       });

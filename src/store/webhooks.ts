@@ -27,7 +27,8 @@ export interface NewWebhook {
   payloadVersion: string | null;
 }
 
-export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
+export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targetTtlMs = 2_000 }: { targetTtlMs?: number } = {}) {
+  const targets = new Map<string, { target: DeliveryTarget; expires: number }>();
   const toWebhook = (r: WebhookTable): StoredWebhook => ({
     id: r.id,
     tenantId: r.tenant_id,
@@ -82,6 +83,7 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
       },
     ): Promise<StoredWebhook | null> {
       const now = new Date().toISOString();
+      targets.delete(id);
       await db
         .updateTable('webhooks')
         .set({
@@ -97,10 +99,13 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .execute();
+      // Evicted again: a delivery may have cached the old row while the update ran.
+      targets.delete(id);
       return this.get(tenantId, id);
     },
     /** Removes a row that never reached the vendor (its create failed). */
     async discard(tenantId: string, id: string): Promise<void> {
+      targets.delete(id);
       await db.deleteFrom('webhooks').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
     },
     async get(tenantId: string, id: string): Promise<StoredWebhook | null> {
@@ -138,10 +143,19 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer) {
       const rows = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
       return rows.map(toWebhook);
     },
+    /**
+     * What the ingest route needs for one webhook. Cached for `targetTtlMs`, since every delivery asks:
+     * local changes evict at once; a change made on another replica is seen within the TTL.
+     */
     async deliveryTarget(id: string): Promise<DeliveryTarget | null> {
+      const hit = targets.get(id);
+      if (hit && hit.expires > Date.now()) return hit.target;
       const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.deleted_at !== null) return null;
-      return { webhook: toWebhook(row), tokenHash: row.token_hash, secret: sealer.open(row.secret_sealed, `webhook-secret:${row.id}`) };
+      const target = { webhook: toWebhook(row), tokenHash: row.token_hash, secret: sealer.open(row.secret_sealed, `webhook-secret:${row.id}`) };
+      if (targets.size >= 10_000) targets.clear();
+      targets.set(id, { target, expires: Date.now() + targetTtlMs });
+      return target;
     },
     /** Opens a loaded webhook's delivery token without another query. */
     tokenOf(w: StoredWebhook): string {

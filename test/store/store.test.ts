@@ -85,6 +85,17 @@ describe.each(storeBackends)('store on %s', (backend) => {
     expect(third).not.toBeNull();
   });
 
+  it('stores the second of two identical deliveries in one batch as a duplicate', async () => {
+    const tenantId = randomUUID();
+    const webhookId = randomUUID();
+    const e = event(tenantId, webhookId, { dedupKey: 'id:twice' });
+    const [a, b, c] = await store.events.append([e, { ...e }, event(tenantId, webhookId)]);
+    expect(a?.event.seq).toBeGreaterThan(0);
+    expect(b).toBeNull();
+    expect(c?.prevSeq).toBe(a?.event.seq);
+    expect(await store.events.count(tenantId)).toBe(2);
+  });
+
   it("links each appended event to the tenant's previous seq", async () => {
     const tenantId = randomUUID();
     const webhookId = randomUUID();
