@@ -14,7 +14,7 @@ interface Pending {
  * each delivery is retried alone so one bad row cannot fail the others.
  */
 export function createEventWriter(store: Store, { maxBatch = 512 }: { maxBatch?: number } = {}) {
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let flushing = false;
 
   async function commit(batch: Pending[]): Promise<void> {

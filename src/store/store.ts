@@ -5,6 +5,7 @@ import { createConnectionStore } from './connections.js';
 import { type Db, openDb } from './db.js';
 import { createEventStore } from './events.js';
 import { migrateToLatest } from './migrations.js';
+import { createThreadedAppend } from './threaded-append.js';
 import { createTenantStore } from './tenants.js';
 import { createWebhookStore } from './webhooks.js';
 
@@ -22,6 +23,10 @@ export async function createStore({
   const sealer = createSealer(secretKey);
   // The migrator works on an untyped view: migrations describe the schema before the types exist.
   if (migrate) await migrateToLatest(db.kysely as unknown as Kysely<unknown>, db.dialect);
+  const events = createEventStore(db.kysely, db.dialect);
+  // SQLite files: appends (and their fsync) run on a writer thread; PostgreSQL's wait is already off-thread.
+  const threaded = db.dialect === 'sqlite' && !databaseUrl.endsWith(':memory:') ? createThreadedAppend(databaseUrl) : null;
+  threaded?.warm();
   return {
     dialect: db.dialect,
     describe: db.describe,
@@ -31,11 +36,14 @@ export async function createStore({
     apiKeys: createApiKeyStore(db.kysely),
     connections: createConnectionStore(db.kysely, sealer),
     webhooks: createWebhookStore(db.kysely, sealer),
-    events: createEventStore(db.kysely, db.dialect),
+    events: threaded ? { ...events, append: threaded.append } : events,
     async ping(): Promise<void> {
       await sql`select 1`.execute(db.kysely);
     },
-    close: () => db.destroy(),
+    async close() {
+      await threaded?.close();
+      await db.destroy();
+    },
   };
 }
 export type Store = Awaited<ReturnType<typeof createStore>>;

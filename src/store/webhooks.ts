@@ -152,7 +152,11 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
       if (hit && hit.expires > Date.now()) return hit.target;
       const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.deleted_at !== null) return null;
-      const target = { webhook: toWebhook(row), tokenHash: row.token_hash, secret: sealer.open(row.secret_sealed, `webhook-secret:${row.id}`) };
+      const target = {
+        webhook: toWebhook(row),
+        tokenHash: row.token_hash,
+        secret: sealer.open(row.secret_sealed, `webhook-secret:${row.id}`),
+      };
       if (targets.size >= 10_000) targets.clear();
       targets.set(id, { target, expires: Date.now() + targetTtlMs });
       return target;
