@@ -195,3 +195,16 @@ function isTimeout(error: unknown): boolean {
     (error as { name?: string } | null)?.name === 'AbortError'
   );
 }
+
+/** A 2xx answer whose body is not the shape the vendor documents: never echoes the body. */
+export function unreadableAnswer(
+  provider: ProviderKey,
+  what: string,
+  res: Pick<HttpResponse, 'status' | 'vendorRequestId'>,
+): ProviderError {
+  return new ProviderError(`${provider} answered ${what} that hookgraph could not read`, {
+    provider,
+    status: res.status,
+    vendorRequestId: res.vendorRequestId,
+  });
+}

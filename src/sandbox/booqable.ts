@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import qs from 'qs';
 import { booqableEventTypes } from '../providers/booqable/catalog.js';
-import { createSandboxRecorder, deliver, header, sendJson } from './common.js';
+import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
 import type { SandboxVendor, TriggerOptions } from './types.js';
 
 interface Endpoint {
@@ -156,13 +156,6 @@ export function createBooqableSandbox(): SandboxVendor {
     basePath: () => '',
     credentialsFor: (account) => ({ apiKey: `sbx-bq-${account}` }),
     trigger,
-    get requests() {
-      return recorder.requests;
-    },
-    injectFault: recorder.injectFault,
-    reset() {
-      recorder.reset();
-      accounts.clear();
-    },
+    ...sandboxControls(recorder, () => accounts.clear()),
   };
 }

@@ -78,6 +78,19 @@ export function createSandboxRecorder() {
   };
 }
 
+/** The test controls every sandbox vendor exposes: recorded requests, faults, and a reset of its state. */
+export function sandboxControls(recorder: ReturnType<typeof createSandboxRecorder>, clearState: () => void) {
+  return {
+    // The same array for the recorder's whole life: reset empties it in place.
+    requests: recorder.requests,
+    injectFault: recorder.injectFault,
+    reset() {
+      recorder.reset();
+      clearState();
+    },
+  };
+}
+
 /** POSTs one delivery the way a vendor would, reporting the receiver's status (null if unreachable). */
 export async function deliver(url: string, body: string, headers: Record<string, string>): Promise<SandboxDelivery> {
   try {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deskeraEventTypes } from '../providers/deskera/catalog.js';
 import type { DeskeraHookWire } from '../providers/deskera/wire.js';
-import { createSandboxRecorder, deliver, header, sendJson } from './common.js';
+import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
 import type { SandboxVendor, TriggerOptions } from './types.js';
 
 /**
@@ -112,15 +112,10 @@ export function createDeskeraSandbox(): SandboxVendor & { expireAccessToken(acco
       refreshToken: `sbx-dk-refresh-${account}`,
     }),
     trigger,
-    get requests() {
-      return recorder.requests;
-    },
-    injectFault: recorder.injectFault,
-    reset() {
-      recorder.reset();
+    ...sandboxControls(recorder, () => {
       hooks.clear();
       tokens.clear();
-    },
+    }),
     /** Invalidates the account's current access token; the refresh endpoint issues the next one. */
     expireAccessToken(account) {
       tokens.set(account, (tokens.get(account) ?? 0) + 1);

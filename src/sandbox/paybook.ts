@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paybookEventTypes } from '../providers/paybook/catalog.js';
 import type { PaybookWebhookWire } from '../providers/paybook/wire.js';
-import { createSandboxRecorder, deliver, header, sendJson } from './common.js';
+import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
 import type { SandboxVendor, TriggerOptions } from './types.js';
 
 interface Hook extends PaybookWebhookWire {
@@ -140,13 +140,6 @@ export function createPaybookSandbox(): SandboxVendor {
     basePath: () => '',
     credentialsFor: (account) => ({ apiKey: `sbx-pb-${account}` }),
     trigger,
-    get requests() {
-      return recorder.requests;
-    },
-    injectFault: recorder.injectFault,
-    reset() {
-      recorder.reset();
-      accounts.clear();
-    },
+    ...sandboxControls(recorder, () => accounts.clear()),
   };
 }

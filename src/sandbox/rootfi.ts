@@ -10,8 +10,9 @@ import {
   type RootfiSyncCompletedDelivery,
   type RootfiWebhookWire,
 } from '../providers/rootfi/wire.js';
-import { createSandboxRecorder, deliver, header, sendJson } from './common.js';
+import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
 import type { SandboxVendor, TriggerOptions } from './types.js';
+import { isObject } from '../providers/json.js';
 
 /**
  * RootFi v3 core webhooks (VENDORS.md §4.1, §4.4): `api_key` header auth, create wrapped in
@@ -24,9 +25,6 @@ import type { SandboxVendor, TriggerOptions } from './types.js';
 const API_PATH = '/v3/core/webhooks';
 const HOOK_PATH = /^\/v3\/core\/webhooks\/([^/]+)\/?$/;
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `THBROZzWGuL3b8qEEdBF` (webhook ids, 20 chars) and `3kghiU5NBgVUrkz` (rootfi_id, 15 chars). */
 function randomId(length: number): string {
@@ -259,13 +257,6 @@ export function createRootfiSandbox(): SandboxVendor {
       const body = JSON.stringify(payloadFor(eventType, account, shape));
       return Promise.all(targets.map((h) => deliver(h.url, body, { ...h.headers, 'content-type': 'application/json' })));
     },
-    get requests() {
-      return recorder.requests;
-    },
-    injectFault: recorder.injectFault,
-    reset() {
-      recorder.reset();
-      accounts.clear();
-    },
+    ...sandboxControls(recorder, () => accounts.clear()),
   };
 }

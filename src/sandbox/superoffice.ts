@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hmacSha256Base64 } from '../crypto.js';
 import { superofficeEventTypes } from '../providers/superoffice/catalog.js';
 import type { SuperofficeWebhookWire } from '../providers/superoffice/wire.js';
-import { createSandboxRecorder, deliver, header, sendJson } from './common.js';
+import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
 import type { SandboxDelivery, SandboxVendor, TriggerOptions } from './types.js';
 
 const known = new Set(superofficeEventTypes.map((e) => e.name));
@@ -236,13 +236,6 @@ export function createSuperofficeSandbox(): SandboxVendor {
     basePath: (account) => `/${superofficeTenant(account)}`,
     credentialsFor: (account) => ({ accessToken: `sbx-so-${account}` }),
     trigger,
-    get requests() {
-      return recorder.requests;
-    },
-    injectFault: recorder.injectFault,
-    reset() {
-      recorder.reset();
-      accounts.clear();
-    },
+    ...sandboxControls(recorder, () => accounts.clear()),
   };
 }

@@ -1,14 +1,11 @@
-import { ProviderError } from '../../domain/errors.js';
-import type { HttpResponse } from '../http.js';
+import { type HttpResponse, unreadableAnswer } from '../http.js';
 import type { ConnectorContext } from '../types.js';
 import type { BooqableEndpointWire, BooqableListParams, BooqableResourceBody } from './wire.js';
+import { isObject } from '../json.js';
 
 export interface BooqableCredentials {
   apiKey: string;
 }
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Accepts a list item (flattened in the docs) or a JSON:API resource (`{id, type, attributes}`). */
 function narrowEndpoint(v: unknown): BooqableEndpointWire | null {
@@ -24,14 +21,6 @@ function narrowEndpoint(v: unknown): BooqableEndpointWire | null {
     ...(typeof createdAt === 'string' ? { created_at: createdAt } : {}),
     ...(typeof updatedAt === 'string' ? { updated_at: updatedAt } : {}),
   };
-}
-
-function unreadable(what: string, res: HttpResponse): ProviderError {
-  return new ProviderError(`BOOQABLE answered ${what} that hookgraph could not read`, {
-    provider: 'BOOQABLE',
-    status: res.status,
-    vendorRequestId: res.vendorRequestId,
-  });
 }
 
 /**
@@ -64,7 +53,7 @@ export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>)
 
   function single(res: HttpResponse, what: string): BooqableEndpointWire {
     const hook = narrowEndpoint(isObject(res.body) ? res.body['data'] : undefined);
-    if (!hook) throw unreadable(what, res);
+    if (!hook) throw unreadableAnswer('BOOQABLE', what, res);
     return hook;
   }
 
@@ -79,9 +68,9 @@ export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>)
     async list(params: BooqableListParams = {}): Promise<BooqableEndpointWire[]> {
       const res = await ctx.http.send({ method: 'GET', url: collection, query: listQuery(params), headers: headers() });
       const data = isObject(res.body) ? res.body['data'] : undefined;
-      if (!Array.isArray(data)) throw unreadable('a webhook endpoint list', res);
+      if (!Array.isArray(data)) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
       const hooks = data.map(narrowEndpoint);
-      if (hooks.some((h) => h === null)) throw unreadable('a webhook endpoint list', res);
+      if (hooks.some((h) => h === null)) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
       return hooks as BooqableEndpointWire[];
     },
     async create(url: string, events: readonly string[], version: string | null): Promise<BooqableEndpointWire> {

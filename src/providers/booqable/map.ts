@@ -4,6 +4,7 @@ import { type RemoteWebhook, WebhookStatus } from '../../domain/webhook.js';
 import type { Delivery } from '../types.js';
 import { booqableUnifiedType } from './catalog.js';
 import type { BooqableEndpointWire } from './wire.js';
+import { isObject } from '../json.js';
 
 const date = (s: string | undefined): Date | null => {
   if (!s) return null;
@@ -31,8 +32,6 @@ export function resourceNoun(resourceType: string | undefined, object: string | 
   return event.split('.')[0] || 'unknown';
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** v1 (form-encoded, decoded by the ingest route) and v4 (JSON) share the envelope (VENDORS.md §2.3). */

@@ -1,7 +1,8 @@
 import { ProviderError } from '../../domain/errors.js';
-import type { HttpRequest, HttpResponse } from '../http.js';
+import { type HttpRequest, type HttpResponse, unreadableAnswer } from '../http.js';
 import type { ConnectorContext } from '../types.js';
 import type { DeskeraHookWire, DeskeraRegisterBody } from './wire.js';
+import { isObject } from '../json.js';
 
 export interface DeskeraCredentials {
   clientId: string;
@@ -10,23 +11,12 @@ export interface DeskeraCredentials {
   refreshToken: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function narrowHook(v: unknown): DeskeraHookWire | null {
   if (!isObject(v)) return null;
   const { hookId, eventType, webhookUrl, deleted } = v;
   if ((typeof hookId !== 'number' && typeof hookId !== 'string') || typeof eventType !== 'string' || typeof webhookUrl !== 'string')
     return null;
   return { hookId: Number(hookId), eventType, webhookUrl, deleted: deleted === true };
-}
-
-function unreadable(what: string, res: HttpResponse): ProviderError {
-  return new ProviderError(`DESKERA answered ${what} that hookgraph could not read`, {
-    provider: 'DESKERA',
-    status: res.status,
-    vendorRequestId: res.vendorRequestId,
-  });
 }
 
 /** The three webhook endpoints of the seed, plus token validation and refresh (docs/books/oauthv2.md). */
@@ -57,7 +47,8 @@ export function createDeskeraClient(ctx: ConnectorContext<DeskeraCredentials>) {
       idempotent: true,
     });
     const body = res.body;
-    if (!isObject(body) || typeof body['access_token'] !== 'string' || body['access_token'] === '') throw unreadable('a token', res);
+    if (!isObject(body) || typeof body['access_token'] !== 'string' || body['access_token'] === '')
+      throw unreadableAnswer('DESKERA', 'a token', res);
     credentials = {
       ...credentials,
       accessToken: body['access_token'],
@@ -73,16 +64,16 @@ export function createDeskeraClient(ctx: ConnectorContext<DeskeraCredentials>) {
     },
     async list(): Promise<DeskeraHookWire[]> {
       const res = await send({ method: 'GET', url: `${base}/v1/webhooks` });
-      if (!Array.isArray(res.body)) throw unreadable('a webhook list', res);
+      if (!Array.isArray(res.body)) throw unreadableAnswer('DESKERA', 'a webhook list', res);
       const hooks = res.body.map(narrowHook);
-      if (hooks.some((h) => h === null)) throw unreadable('a webhook list', res);
+      if (hooks.some((h) => h === null)) throw unreadableAnswer('DESKERA', 'a webhook list', res);
       return hooks as DeskeraHookWire[];
     },
     async register(eventType: string, webhookUrl: string): Promise<DeskeraHookWire> {
       const body: DeskeraRegisterBody = { ...credentials, eventType, webhookUrl };
       const res = await send({ method: 'POST', url: `${base}/v1/webhooks/register`, json: body });
       const hook = narrowHook(res.body);
-      if (!hook) throw unreadable('a registered webhook', res);
+      if (!hook) throw unreadableAnswer('DESKERA', 'a registered webhook', res);
       return hook;
     },
     async deregister(hookId: string): Promise<void> {

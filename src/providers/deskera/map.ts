@@ -4,6 +4,7 @@ import { type RemoteWebhook, WebhookStatus } from '../../domain/webhook.js';
 import type { Delivery } from '../types.js';
 import { deskeraResourceType, deskeraUnifiedType } from './catalog.js';
 import type { DeskeraHookWire } from './wire.js';
+import { isObject } from '../json.js';
 
 export function toRemoteWebhook(w: DeskeraHookWire): RemoteWebhook {
   return {
@@ -17,8 +18,6 @@ export function toRemoteWebhook(w: DeskeraHookWire): RemoteWebhook {
   };
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
 
 /**

@@ -1,14 +1,13 @@
 import { ProviderError } from '../../domain/errors.js';
-import type { HttpResponse } from '../http.js';
+import { type HttpResponse, unreadableAnswer } from '../http.js';
 import type { ConnectorContext } from '../types.js';
 import type { PaybookCreateBody, PaybookWebhookWire } from './wire.js';
+import { isObject } from '../json.js';
 
 export interface PaybookCredentials {
   apiKey: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : fallback);
 const date = (v: unknown): string | number | null => (typeof v === 'string' || typeof v === 'number' ? v : null);
 
@@ -56,14 +55,6 @@ function unwrap(res: HttpResponse): { response: unknown; rid: string | null } {
   return { response: body['response'], rid };
 }
 
-function unreadable(what: string, res: HttpResponse): ProviderError {
-  return new ProviderError(`PAYBOOK answered ${what} that hookgraph could not read`, {
-    provider: 'PAYBOOK',
-    status: res.status,
-    vendorRequestId: res.vendorRequestId,
-  });
-}
-
 /** V1 webhook management: list, create, delete (seed). The host moved to api.syncfy.com; both work. */
 export function createPaybookClient(ctx: ConnectorContext<PaybookCredentials>) {
   const base = `${ctx.baseUrl.replace(/\/+$/, '')}/v1/webhooks`;
@@ -75,15 +66,15 @@ export function createPaybookClient(ctx: ConnectorContext<PaybookCredentials>) {
     async list(): Promise<PaybookWebhookWire[]> {
       const res = await send({ method: 'GET', url: base, headers: headers() });
       const { response } = unwrap(res);
-      if (!Array.isArray(response)) throw unreadable('a webhook list', res);
+      if (!Array.isArray(response)) throw unreadableAnswer('PAYBOOK', 'a webhook list', res);
       const hooks = response.map(narrowWebhook);
-      if (hooks.some((h) => h === null)) throw unreadable('a webhook list', res);
+      if (hooks.some((h) => h === null)) throw unreadableAnswer('PAYBOOK', 'a webhook list', res);
       return hooks as PaybookWebhookWire[];
     },
     async create(body: PaybookCreateBody): Promise<PaybookWebhookWire> {
       const res = await send({ method: 'POST', url: base, headers: headers(), json: body });
       const hook = narrowWebhook(unwrap(res).response);
-      if (!hook) throw unreadable('a created webhook', res);
+      if (!hook) throw unreadableAnswer('PAYBOOK', 'a created webhook', res);
       return hook;
     },
     async remove(id: string): Promise<void> {

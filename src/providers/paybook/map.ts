@@ -4,6 +4,7 @@ import { type RemoteWebhook, WebhookStatus } from '../../domain/webhook.js';
 import type { Delivery } from '../types.js';
 import { paybookUnifiedType } from './catalog.js';
 import type { PaybookWebhookWire } from './wire.js';
+import { type Json, isObject, text } from '../json.js';
 
 /** ISO-8601, unix seconds (number or numeric string), or null (VENDORS.md §3.1: both occur). */
 export function parsePaybookDate(v: string | number | null | undefined): Date | null {
@@ -38,15 +39,11 @@ export function toRemoteWebhook(w: PaybookWebhookWire): RemoteWebhook {
   };
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-
 function resourceOf(payload: Json, unified: string): { type: string; id: string | null } {
   if (unified.startsWith('documents.'))
-    return { type: 'documents', id: str(payload['uuid']) ?? str(payload['id_job_uuid']) ?? str(payload['id_job']) };
-  if (unified.startsWith('payment.')) return { type: 'payment', id: str(payload['id_payment']) ?? str(payload['id']) };
-  return { type: 'credential', id: str(payload['id_credential']) };
+    return { type: 'documents', id: text(payload['uuid']) ?? text(payload['id_job_uuid']) ?? text(payload['id_job']) };
+  if (unified.startsWith('payment.')) return { type: 'payment', id: text(payload['id_payment']) ?? text(payload['id']) };
+  return { type: 'credential', id: text(payload['id_credential']) };
 }
 
 /** V1 flat (one event, no id, no time) or V3 batched (one event per item, with eid and `at`). */
@@ -59,7 +56,7 @@ export function normalizePaybookDelivery(delivery: Delivery): NormalizedEvent[] 
     return items.map((item) => {
       const header = isObject(item) && isObject(item['header']) ? item['header'] : null;
       const event = header && isObject(header['event']) ? header['event'] : null;
-      const name = event ? str(event['name']) : null;
+      const name = event ? text(event['name']) : null;
       if (!event || !name) throw new DeliveryError(400, 'Paybook V3 event without header.event.name');
       const payload = isObject((item as Json)['payload']) ? ((item as Json)['payload'] as Json) : {};
       const unified = paybookUnifiedType(name);
@@ -70,12 +67,12 @@ export function normalizePaybookDelivery(delivery: Delivery): NormalizedEvent[] 
         occurredAt: typeof event['at'] === 'string' ? parsePaybookV3Time(event['at']) : null,
         test: false,
         payload: item,
-        vendorEventId: str(event['eid']),
+        vendorEventId: text(event['eid']),
         dedupKey: null,
       };
     });
   }
-  const name = str(body['event']);
+  const name = text(body['event']);
   if (!name) throw new DeliveryError(400, 'Paybook delivery has no event');
   const unified = paybookUnifiedType(name);
   return [

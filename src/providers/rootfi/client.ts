@@ -1,8 +1,9 @@
-import { ProviderError } from '../../domain/errors.js';
 import type { RemoteWebhook, WebhookSpec } from '../../domain/webhook.js';
+import { unreadableAnswer } from '../http.js';
 import type { ConnectorContext } from '../types.js';
 import { toRemoteWebhook, toWebhookFields } from './map.js';
 import type { RootfiCreateBody, RootfiWebhookFields, RootfiWebhookWire } from './wire.js';
+import { isObject, isStringArray } from '../json.js';
 
 export interface RootfiCredentials {
   apiKey: string;
@@ -20,10 +21,6 @@ export interface RootfiClient {
 
 const PROVIDER = 'ROOTFI';
 const WEBHOOKS_PATH = '/v3/core/webhooks';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 function narrowWebhook(v: unknown): RootfiWebhookWire | null {
   if (!isObject(v)) return null;
@@ -44,10 +41,6 @@ function narrowWebhook(v: unknown): RootfiWebhookWire | null {
   };
 }
 
-function unreadable(what: string, status: number, vendorRequestId: string | null): ProviderError {
-  return new ProviderError(`ROOTFI answered ${what} that hookgraph could not read`, { provider: PROVIDER, status, vendorRequestId });
-}
-
 export function createRootfiClient(ctx: ConnectorContext<RootfiCredentials>): RootfiClient {
   const base = `${ctx.baseUrl.replace(/\/+$/, '')}${WEBHOOKS_PATH}`;
   // The OpenAPI securityScheme is an `api_key` header, not Authorization (VENDORS.md §4.3).
@@ -58,10 +51,10 @@ export function createRootfiClient(ctx: ConnectorContext<RootfiCredentials>): Ro
     async list() {
       const res = await ctx.http.send({ method: 'GET', url: base, headers: auth() });
       const data = isObject(res.body) ? res.body['data'] : undefined;
-      if (!Array.isArray(data)) throw unreadable('a webhook list', res.status, res.vendorRequestId);
+      if (!Array.isArray(data)) throw unreadableAnswer(PROVIDER, 'a webhook list', res);
       return data.map((item) => {
         const hook = narrowWebhook(item);
-        if (!hook) throw unreadable('a webhook list', res.status, res.vendorRequestId);
+        if (!hook) throw unreadableAnswer(PROVIDER, 'a webhook list', res);
         return toRemoteWebhook(hook);
       });
     },
@@ -71,7 +64,7 @@ export function createRootfiClient(ctx: ConnectorContext<RootfiCredentials>): Ro
       const body: RootfiCreateBody = { webhook: toWebhookFields(group, spec) };
       const res = await ctx.http.send({ method: 'POST', url: base, headers: auth(), json: body });
       const hook = narrowWebhook(res.body);
-      if (!hook) throw unreadable('a created webhook', res.status, res.vendorRequestId);
+      if (!hook) throw unreadableAnswer(PROVIDER, 'a created webhook', res);
       return toRemoteWebhook(hook);
     },
 
@@ -80,7 +73,7 @@ export function createRootfiClient(ctx: ConnectorContext<RootfiCredentials>): Ro
       const body: RootfiWebhookFields = toWebhookFields(group, spec);
       const res = await ctx.http.send({ method: 'PUT', url: hookUrl(id), headers: auth(), json: body });
       const hook = narrowWebhook(isObject(res.body) ? res.body['data'] : undefined);
-      if (!hook) throw unreadable('an updated webhook', res.status, res.vendorRequestId);
+      if (!hook) throw unreadableAnswer(PROVIDER, 'an updated webhook', res);
       return toRemoteWebhook(hook);
     },
 

@@ -20,6 +20,7 @@ import {
   type RootfiWebhookType,
   type RootfiWebhookWire,
 } from './wire.js';
+import { type Json, isObject } from '../json.js';
 
 /** The header every hookgraph-made RootFi webhook carries; verify.ts checks it on delivery. */
 export const SECRET_HEADER = 'X-Hookgraph-Secret';
@@ -191,8 +192,6 @@ export function pairGroups<H extends { events: readonly string[] }>(
 
 // ---- deliveries (VENDORS.md §4.4) ----
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const stringOf = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const idOf = (v: unknown): string | null => (typeof v === 'number' && Number.isFinite(v) ? String(v) : stringOf(v));
 

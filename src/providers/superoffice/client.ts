@@ -1,13 +1,11 @@
-import { ProviderError } from '../../domain/errors.js';
-import type { HttpResponse } from '../http.js';
+import { type HttpResponse, unreadableAnswer } from '../http.js';
 import type { ConnectorContext } from '../types.js';
 import type { SuperofficeListFilters, SuperofficeTestResult, SuperofficeWebhookBody, SuperofficeWebhookWire } from './wire.js';
+import { isObject } from '../json.js';
 
 /** OAuth access token, or a system-user ticket plus the application token (VENDORS.md §5.2). */
 export type SuperofficeCredentials = { accessToken: string } | { ticket: string; appToken: string };
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const stringRecord = (v: unknown): Record<string, string> =>
   isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
 
@@ -31,14 +29,6 @@ function narrowWebhook(v: unknown): SuperofficeWebhookWire | null {
   };
 }
 
-function unreadable(what: string, res: HttpResponse): ProviderError {
-  return new ProviderError(`SUPEROFFICE answered ${what} that hookgraph could not read`, {
-    provider: 'SUPEROFFICE',
-    status: res.status,
-    vendorRequestId: res.vendorRequestId,
-  });
-}
-
 /** The REST Webhook agent (`/api/v1/Webhook`, VENDORS.md §5.1) under the tenant's base URL. */
 export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredentials>) {
   const base = `${ctx.baseUrl.replace(/\/+$/, '')}/api/v1/Webhook`;
@@ -50,7 +40,7 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
   };
   const one = (res: HttpResponse, what: string) => {
     const hook = narrowWebhook(res.body);
-    if (!hook) throw unreadable(what, res);
+    if (!hook) throw unreadableAnswer('SUPEROFFICE', what, res);
     return hook;
   };
   const member = (id: string) => `${base}/${encodeURIComponent(id)}`;
@@ -61,9 +51,9 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
     },
     async list(filters: SuperofficeListFilters = {}): Promise<SuperofficeWebhookWire[]> {
       const res = await ctx.http.send({ method: 'GET', url: base, headers: auth(), query: { ...filters } });
-      if (!Array.isArray(res.body)) throw unreadable('a webhook list', res);
+      if (!Array.isArray(res.body)) throw unreadableAnswer('SUPEROFFICE', 'a webhook list', res);
       const hooks = res.body.map(narrowWebhook);
-      if (hooks.some((h) => h === null)) throw unreadable('a webhook list', res);
+      if (hooks.some((h) => h === null)) throw unreadableAnswer('SUPEROFFICE', 'a webhook list', res);
       return hooks as SuperofficeWebhookWire[];
     },
     async get(id: string): Promise<SuperofficeWebhookWire | null> {
@@ -96,7 +86,7 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
     },
     async test(body: SuperofficeWebhookBody): Promise<SuperofficeTestResult> {
       const res = await ctx.http.send({ method: 'POST', url: `${base}/Test`, headers: auth(), json: body, idempotent: true });
-      if (!isObject(res.body) || typeof res.body['Success'] !== 'boolean') throw unreadable('a test result', res);
+      if (!isObject(res.body) || typeof res.body['Success'] !== 'boolean') throw unreadableAnswer('SUPEROFFICE', 'a test result', res);
       return { Success: res.body['Success'], Message: typeof res.body['Message'] === 'string' ? res.body['Message'] : null };
     },
   };

@@ -4,6 +4,7 @@ import { type RemoteWebhook, WebhookStatus } from '../../domain/webhook.js';
 import type { Delivery } from '../types.js';
 import { superofficeUnifiedType } from './catalog.js';
 import type { SuperofficeWebhookWire } from './wire.js';
+import { isObject, text } from '../json.js';
 
 /** Active/Stopped/TooManyErrors as strings, or 1/2/3 (dev/index.md numbering). */
 export function mapState(state: string | number): WebhookStatus {
@@ -33,10 +34,6 @@ export function toRemoteWebhook(w: SuperofficeWebhookWire): RemoteWebhook {
   };
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-
 /**
  * Entity events, the test ping (`X-Hook-Test: true` / Event `test`) and state events
  * (`X-SuperOffice-Event: webhook12.stopped`, body without Entity). EventId changes between retry
@@ -45,17 +42,17 @@ const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 export function normalizeSuperofficeDelivery(delivery: Delivery): NormalizedEvent[] {
   const body = delivery.body;
   if (!isObject(body)) throw new DeliveryError(400, 'SuperOffice deliveries are JSON objects');
-  const headerEvent = str(delivery.headers['x-superoffice-event']);
-  const bodyEvent = str(body['Event']);
-  const entity = str(body['Entity']);
+  const headerEvent = text(delivery.headers['x-superoffice-event']);
+  const bodyEvent = text(body['Event']);
+  const entity = text(body['Entity']);
   const isState = entity === null && (headerEvent ?? bodyEvent ?? '').startsWith('webhook');
   const raw = isState ? (headerEvent ?? bodyEvent) : (bodyEvent ?? headerEvent);
   if (!raw) throw new DeliveryError(400, 'SuperOffice delivery has no Event');
   const test = raw === 'test' || delivery.headers['x-hook-test'] === 'true';
   const primaryKey = body['PrimaryKey'];
   const key = typeof primaryKey === 'number' || typeof primaryKey === 'string' ? String(primaryKey) : null;
-  const timestamp = str(body['Timestamp']);
-  const eventId = str(body['EventId']) ?? str(delivery.headers['x-superoffice-eventid']);
+  const timestamp = text(body['Timestamp']);
+  const eventId = text(body['EventId']) ?? text(delivery.headers['x-superoffice-eventid']);
   const resourceType = test ? 'webhook' : isState ? 'webhook' : (entity ?? raw.split('.')[0] ?? 'unknown');
   return [
     {

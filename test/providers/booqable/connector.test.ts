@@ -5,6 +5,7 @@ import { createBooqableClient } from '../../../src/providers/booqable/client.js'
 import { booqableProvider } from '../../../src/providers/booqable/index.js';
 import { createHttpClient } from '../../../src/providers/http.js';
 import { createBooqableSandbox } from '../../../src/sandbox/booqable.js';
+import { itSurvivesVendorFaults } from '../../utils/fault-suite.js';
 import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-server.js';
 
 describe('Booqable connector against the sandbox', () => {
@@ -115,18 +116,11 @@ describe('Booqable connector against the sandbox', () => {
     expect(invalid.message).not.toContain('known event names');
   });
 
-  it('retries 429 and 500 on a GET, not a 500 on create; times out; refuses garbage', async () => {
-    sandbox.injectFault({ status: 429, retryAfter: '0', method: 'GET' });
-    sandbox.injectFault({ status: 500, method: 'GET' });
-    expect(await connector().listWebhooks()).toEqual([]);
-    sandbox.injectFault({ status: 500, method: 'POST' });
-    await expect(connector().createWebhook(spec)).rejects.toMatchObject({ status: 500 });
-    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-    sandbox.injectFault({ delayMs: 300, count: 3 });
-    await expect(connector('', undefined, 50).listWebhooks()).rejects.toThrow(/did not answer/);
-    sandbox.injectFault({ rawBody: 'not json at all', count: 3 });
-    await expect(connector().listWebhooks()).rejects.toThrow(/not valid JSON/);
-  });
+  itSurvivesVendorFaults(
+    sandbox,
+    (timeoutMs) => connector('', undefined, timeoutMs),
+    (c) => c.createWebhook(spec),
+  );
 
   it('has no test endpoint or state', async () => {
     await expect(connector().sendTestEvent([], spec)).rejects.toBeInstanceOf(UnsupportedError);

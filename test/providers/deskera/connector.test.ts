@@ -5,6 +5,7 @@ import type { DeskeraCredentials } from '../../../src/providers/deskera/client.j
 import { deskeraProvider } from '../../../src/providers/deskera/index.js';
 import { createHttpClient } from '../../../src/providers/http.js';
 import { createDeskeraSandbox } from '../../../src/sandbox/deskera.js';
+import { itSurvivesVendorFaults } from '../../utils/fault-suite.js';
 import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-server.js';
 
 describe('Deskera connector against the sandbox', () => {
@@ -111,27 +112,11 @@ describe('Deskera connector against the sandbox', () => {
     expect(err.message).not.toMatch(/stale-token-123|revoked-refresh-456/);
   });
 
-  it('retries 429 with Retry-After and a 500 on list, but never a 500 on register', async () => {
-    sandbox.injectFault({ status: 429, retryAfter: '0', method: 'GET' });
-    sandbox.injectFault({ status: 500, method: 'GET' });
-    expect(await connector().listWebhooks()).toEqual([]);
-    sandbox.reset();
-    sandbox.injectFault({ status: 500, method: 'POST' });
-    await expect(connector().createWebhook({ ...spec, events: ['CREATE_BILL'] })).rejects.toMatchObject({ status: 500 });
-    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-  });
-
-  it('turns a timeout and garbage JSON into ProviderErrors without the vendor body', async () => {
-    sandbox.injectFault({ delayMs: 300, count: 3 });
-    await expect(connector(undefined, 50).listWebhooks()).rejects.toThrow(/did not answer/);
-    sandbox.reset();
-    sandbox.injectFault({ rawBody: '<html>oops-internal</html>', count: 3 });
-    const err = (await connector()
-      .listWebhooks()
-      .catch((e: unknown) => e)) as ProviderError;
-    expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).not.toContain('oops-internal');
-  });
+  itSurvivesVendorFaults(
+    sandbox,
+    (timeoutMs) => connector(undefined, timeoutMs),
+    (c) => c.createWebhook({ ...spec, events: ['CREATE_BILL'] }),
+  );
 
   it('has no test endpoint or state to change', async () => {
     await expect(connector().sendTestEvent([], spec)).rejects.toBeInstanceOf(UnsupportedError);

@@ -4,6 +4,7 @@ import type { WebhookSpec } from '../../../src/domain/webhook.js';
 import { createHttpClient } from '../../../src/providers/http.js';
 import { paybookProvider } from '../../../src/providers/paybook/index.js';
 import { createPaybookSandbox } from '../../../src/sandbox/paybook.js';
+import { itSurvivesVendorFaults } from '../../utils/fault-suite.js';
 import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-server.js';
 
 describe('Paybook connector against the sandbox', () => {
@@ -80,18 +81,11 @@ describe('Paybook connector against the sandbox', () => {
     expect(unauthorized.message).not.toContain('wrong-key-789');
   });
 
-  it('retries 429 and 500 on list but not 500 on create; times out; refuses garbage', async () => {
-    sandbox.injectFault({ status: 429, retryAfter: '0', method: 'GET' });
-    sandbox.injectFault({ status: 500, method: 'GET' });
-    expect(await connector().listWebhooks()).toEqual([]);
-    sandbox.injectFault({ status: 500, method: 'POST' });
-    await expect(connector().createWebhook(spec)).rejects.toMatchObject({ status: 500 });
-    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-    sandbox.injectFault({ delayMs: 300, count: 3 });
-    await expect(connector(undefined, 50).listWebhooks()).rejects.toThrow(/did not answer/);
-    sandbox.injectFault({ rawBody: '{"rid":', count: 3 });
-    await expect(connector().listWebhooks()).rejects.toThrow(/not valid JSON/);
-  });
+  itSurvivesVendorFaults(
+    sandbox,
+    (timeoutMs) => connector(undefined, timeoutMs),
+    (c) => c.createWebhook(spec),
+  );
 
   it('has no test endpoint or state change', async () => {
     await expect(connector().sendTestEvent([], spec)).rejects.toBeInstanceOf(UnsupportedError);

@@ -8,6 +8,7 @@ import { createSuperofficeClient, type SuperofficeCredentials } from '../../../s
 import { superofficeProvider } from '../../../src/providers/superoffice/index.js';
 import { verifySuperofficeDelivery } from '../../../src/providers/superoffice/verify.js';
 import { createSuperofficeSandbox } from '../../../src/sandbox/superoffice.js';
+import { itSurvivesVendorFaults } from '../../utils/fault-suite.js';
 import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-server.js';
 
 describe('SuperOffice connector against the sandbox', () => {
@@ -160,16 +161,9 @@ describe('SuperOffice connector against the sandbox', () => {
     expect(err.message).not.toContain('leaked-token-abc');
   });
 
-  it('retries 429/500 on GET but not 500 on create; times out; refuses garbage', async () => {
-    sandbox.injectFault({ status: 429, retryAfter: '0', method: 'GET' });
-    sandbox.injectFault({ status: 500, method: 'GET' });
-    expect(await connector().listWebhooks()).toEqual([]);
-    sandbox.injectFault({ status: 500, method: 'POST' });
-    await expect(connector().createWebhook(spec())).rejects.toMatchObject({ status: 500 });
-    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
-    sandbox.injectFault({ delayMs: 300, count: 3 });
-    await expect(connector(undefined, 50).listWebhooks()).rejects.toThrow(/did not answer/);
-    sandbox.injectFault({ rawBody: '<<<', count: 3 });
-    await expect(connector().listWebhooks()).rejects.toThrow(/not valid JSON/);
-  });
+  itSurvivesVendorFaults(
+    sandbox,
+    (timeoutMs) => connector(undefined, timeoutMs),
+    (c) => c.createWebhook(spec()),
+  );
 });
