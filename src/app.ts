@@ -14,6 +14,7 @@ import type { RemoteWebhook } from './domain/webhook.js';
 import { createEventWriter } from './ingest/event-writer.js';
 import { createIngestHandler, INGEST_PATH } from './ingest/route.js';
 import { createConnectionManager } from './manage/connections.js';
+import { createSandboxEvents } from './manage/sandbox-events.js';
 import { createWebhookManager } from './manage/webhooks.js';
 import { createMetrics } from './metrics.js';
 import { createHostGuard } from './providers/host-guard.js';
@@ -81,14 +82,17 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     ]),
   );
   const connections = createConnectionManager({ store, httpFor: (p) => httpClients.get(p) as HttpClient, assertAllowedUrl });
+  const sandboxEvents =
+    sandbox && createSandboxEvents({ store, vendors: sandbox.vendors, mountUrl: (p) => `${origin}${SANDBOX_PREFIX}${providerSlug(p)}` });
+  const deliveryUrl = (id: string, token: string) => `${publicOrigin()}/hooks/${id}/${token}`;
   const services: Services = {
     config,
     store,
     bus,
     connections,
-    webhooks: createWebhookManager({ store, connections, deliveryUrl: (id, token) => `${publicOrigin()}/hooks/${id}/${token}` }),
-    deliveryUrl: (id, token) => `${publicOrigin()}/hooks/${id}/${token}`,
-    sandbox: sandbox && { vendors: sandbox.vendors, mountUrl: (p) => `${origin}${SANDBOX_PREFIX}${providerSlug(p)}` },
+    webhooks: createWebhookManager({ store, connections, deliveryUrl, testFallback: sandboxEvents?.test ?? null }),
+    deliveryUrl,
+    sandbox: sandboxEvents,
   };
   function publicOrigin(): string {
     return config.publicUrl ?? origin;

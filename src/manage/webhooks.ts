@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { NotFoundError, UnsupportedError, ValidationError } from '../domain/errors.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import { type RemoteWebhook, WebhookStatus } from '../domain/webhook.js';
 import { getProvider } from '../providers/registry.js';
@@ -53,10 +53,13 @@ export function createWebhookManager({
   store,
   connections,
   deliveryUrl,
+  testFallback = null,
 }: {
   store: Store;
   connections: ConnectionManager;
   deliveryUrl(webhookId: string, token: string): string;
+  /** Sends a test where the vendor has no test endpoint (the sandbox); null → UnsupportedError stands. */
+  testFallback?: ((tenantId: string, webhook: StoredWebhook) => Promise<void>) | null;
 }) {
   function validateEvents(provider: ProviderKey, events: readonly string[]): string[] {
     const def = getProvider(provider);
@@ -152,7 +155,12 @@ export function createWebhookManager({
     async sendTest(tenantId: string, id: string): Promise<StoredWebhook> {
       const w = await getLive(tenantId, id);
       const connector = await connections.connector(tenantId, w.provider);
-      await connector.sendTestEvent(w.externalIds, await specFor(w, w.events, w.name));
+      try {
+        await connector.sendTestEvent(w.externalIds, await specFor(w, w.events, w.name));
+      } catch (error) {
+        if (!(error instanceof UnsupportedError) || !testFallback) throw error;
+        await testFallback(tenantId, w);
+      }
       return w;
     },
 

@@ -65,12 +65,7 @@ builder.mutationFields((t) => ({
       if (given.length !== 1 || given[0] !== slug) {
         throw new ValidationError(`credentials must be given as { ${slug}: … } for ${input.provider}`, 'credentials');
       }
-      let vendorCreds = creds[slug];
-      if (slug === 'superoffice') {
-        const so = vendorCreds as { accessToken?: string | null; ticket?: { ticket: string; appToken: string } | null };
-        vendorCreds = so.accessToken ? { accessToken: so.accessToken } : { ...so.ticket };
-      }
-      return ctx.services.connections.connect(ctx.tenant.id, input.provider, input.baseUrl, vendorCreds);
+      return ctx.services.connections.connect(ctx.tenant.id, input.provider, input.baseUrl, creds[slug]);
     },
   }),
   disconnectProvider: t.field({

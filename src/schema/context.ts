@@ -3,9 +3,9 @@ import type { Config } from '../config.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import type { RemoteWebhook } from '../domain/webhook.js';
 import type { ConnectionManager } from '../manage/connections.js';
+import type { SandboxEvents } from '../manage/sandbox-events.js';
 import type { WebhookManager } from '../manage/webhooks.js';
 import type { EventBus } from '../pubsub.js';
-import type { SandboxVendor } from '../sandbox/types.js';
 import type { Connection } from '../store/connections.js';
 import type { Store } from '../store/store.js';
 import type { Tenant } from '../store/tenants.js';
@@ -19,8 +19,8 @@ export interface Services {
   webhooks: WebhookManager;
   /** The public URL a vendor delivers to for one webhook. */
   deliveryUrl(webhookId: string, token: string): string;
-  /** The simulated vendors when HOOKGRAPH_SANDBOX is on; and the URL they are mounted under. */
-  sandbox: { vendors: Record<ProviderKey, SandboxVendor>; mountUrl(provider: ProviderKey): string } | null;
+  /** The simulated vendors when HOOKGRAPH_SANDBOX is on. */
+  sandbox: SandboxEvents | null;
 }
 
 /** Per-request loaders: each vendor is listed at most once per request. */

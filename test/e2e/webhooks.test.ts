@@ -152,6 +152,20 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     expect(await t.app.services.store.connections.get(other.id, 'ROOTFI')).toBeNull();
   });
 
+  it('connects SuperOffice with a system-user ticket and application token (the @oneOf ticket form)', async () => {
+    const other = await t.tenant();
+    const sandbox = t.app.services.sandbox;
+    if (!sandbox) throw new Error('sandbox off');
+    const baseUrl = sandbox.mountUrl('SUPEROFFICE') + sandbox.vendors.SUPEROFFICE.basePath(other.id);
+    const ticket = { ticket: `sbx-so-ticket-${other.id}`, appToken: `sbx-so-app-${other.id}` };
+    const { connectProvider } = await gqlData(t.url, other.key, ConnectProviderDocument, {
+      input: { provider: 'SUPEROFFICE', baseUrl, credentials: { superoffice: { ticket } } },
+    });
+    expect(connectProvider.__typename).toBe('ConnectProviderSuccess');
+    expect((await t.app.services.store.connections.get(other.id, 'SUPEROFFICE'))?.credentials).toEqual(ticket);
+    expect(sandbox.vendors.SUPEROFFICE.requests.at(-1)?.headers['so-apptoken']).toBe(ticket.appToken);
+  });
+
   it('refuses a baseUrl outside the allowlist, a missing per-account baseUrl, and mismatched credentials', async () => {
     const other = await t.tenant();
     const internal = await gqlData(t.url, other.key, ConnectProviderDocument, {

@@ -4,6 +4,7 @@ import { WebhookStatus } from '../../src/domain/webhook.js';
 import type { NewEvent } from '../../src/store/events.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, storeBackends, type TestDatabase } from '../utils/databases.js';
+import { newEvent } from '../utils/events.js';
 
 describe.each(storeBackends)('store on %s', (backend) => {
   let db: TestDatabase;
@@ -17,20 +18,7 @@ describe.each(storeBackends)('store on %s', (backend) => {
     await db?.drop();
   });
 
-  const event = (tenantId: string, webhookId: string, over: Partial<NewEvent> = {}): NewEvent => ({
-    tenantId,
-    webhookId,
-    provider: 'BOOQABLE',
-    type: 'invoice.created',
-    providerEventType: 'invoice.created',
-    resource: { type: 'invoice', id: 'inv-1' },
-    occurredAt: new Date('2026-01-01T00:00:00Z'),
-    receivedAt: new Date(),
-    test: false,
-    payload: { hello: 'world' },
-    dedupKey: `id:${randomUUID()}`,
-    ...over,
-  });
+  const event = (tenantId: string, webhookId: string, over: Partial<NewEvent> = {}) => newEvent(tenantId, { webhookId, ...over });
 
   it('runs migrations idempotently', async () => {
     const again = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });

@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/event.js';
 import { type BusMessage, createEventBus, type EventBus } from '../../src/pubsub.js';
-import type { AppendedEvent, NewEvent } from '../../src/store/events.js';
+import type { AppendedEvent } from '../../src/store/events.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { openEventStream } from '../../src/stream/event-stream.js';
 import { createTestDatabase, storeBackends, type TestDatabase } from '../utils/databases.js';
+import { newEvent } from '../utils/events.js';
 
 /** A bus that lets the test decide when (and in which order) published messages arrive. */
 function createHeldBus(): EventBus & { release(order?: number[]): void; held: BusMessage[] } {
@@ -47,20 +48,8 @@ describe.each(storeBackends)('event stream on %s', (backend) => {
     await db.drop();
   });
 
-  const newEvent = (tenantId: string, type = 'invoice.created'): NewEvent => ({
-    tenantId,
-    webhookId: null,
-    provider: 'DESKERA',
-    type,
-    providerEventType: 'CREATE_INVOICE',
-    resource: null,
-    occurredAt: null,
-    receivedAt: new Date(),
-    test: false,
-    payload: {},
-    dedupKey: randomUUID(),
-  });
-  const append = async (tenantId: string, type?: string) => (await store.events.append([newEvent(tenantId, type)]))[0] as AppendedEvent;
+  const append = async (tenantId: string, type = 'invoice.created') =>
+    (await store.events.append([newEvent(tenantId, { type })]))[0] as AppendedEvent;
 
   it('replays after a cursor, then goes live with no gap and no duplicate at the switch-over', async () => {
     const tenant = randomUUID();

@@ -1,6 +1,7 @@
 // SuperOffice CRM Online REST API v1, Webhook agent — https://docs.superoffice.com/en/api/reference/restful/rest/Webhook/index.html
 import { ProviderError, ValidationError } from '../../domain/errors.js';
 import type { WebhookSpec } from '../../domain/webhook.js';
+import { isObject } from '../json.js';
 import type { Connector, ConnectorContext, ProviderDefinition } from '../types.js';
 import { superofficeEventTypes } from './catalog.js';
 import { createSuperofficeClient, type SuperofficeCredentials } from './client.js';
@@ -8,12 +9,14 @@ import { normalizeSuperofficeDelivery, toRemoteWebhook } from './map.js';
 import { verifySuperofficeDelivery } from './verify.js';
 import type { SuperofficeWebhookBody } from './wire.js';
 
+/** Takes the GraphQL @oneOf shape `{accessToken}` | `{ticket: {ticket, appToken}}`, or the flat stored one. */
 function parseCredentials(input: unknown): SuperofficeCredentials {
-  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const o = isObject(input) ? input : {};
+  const ticket = isObject(o['ticket']) ? o['ticket'] : { ticket: o['ticket'], appToken: o['appToken'] };
   const ok = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && !/[\r\n\0]/.test(v);
-  if (ok(o['accessToken']) && o['ticket'] === undefined) return { accessToken: o['accessToken'].trim() };
-  if (ok(o['ticket']) && ok(o['appToken']) && o['accessToken'] === undefined)
-    return { ticket: o['ticket'].trim(), appToken: o['appToken'].trim() };
+  if (ok(o['accessToken']) && o['ticket'] == null) return { accessToken: o['accessToken'].trim() };
+  if (o['accessToken'] == null && ok(ticket['ticket']) && ok(ticket['appToken']))
+    return { ticket: ticket['ticket'].trim(), appToken: ticket['appToken'].trim() };
   throw new ValidationError('SuperOffice needs either an accessToken, or a ticket with an appToken', 'credentials.superoffice');
 }
 
