@@ -10,9 +10,9 @@ import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
-import pg from 'pg';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
+import { createTestDatabase, type TestDatabase } from '../test/utils/databases.js';
 import { servicesAvailable } from './services.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 6);
@@ -325,16 +325,14 @@ async function main() {
   const sqliteRun = await cannon(sqlite.deliveryUrl);
   const ingest: Record<string, unknown> = { bare: bareRun, sqlite: { ...sqliteRun, ratio: sqliteRun.rps / bareRun.rps } };
   let postgresRedis: (Child & { deliveryUrl: string }) | null = null;
-  let schema: string | null = null;
+  let database: TestDatabase | null = null;
   if (services.postgres && services.redis) {
-    schema = `hg_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: services.postgres });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const url = new URL(services.postgres);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    postgresRedis = await startHookgraph({ DATABASE_URL: url.toString(), REDIS_URL: services.redis, HOOKGRAPH_REDIS_PREFIX: schema });
+    database = await createTestDatabase('postgres');
+    postgresRedis = await startHookgraph({
+      DATABASE_URL: database.url,
+      REDIS_URL: services.redis,
+      HOOKGRAPH_REDIS_PREFIX: `hg-bench-${randomBytes(4).toString('hex')}`,
+    });
     const pgRun = await cannon(postgresRedis.deliveryUrl);
     ingest['postgresRedis'] = { ...pgRun, ratio: pgRun.rps / bareRun.rps };
   } else {
@@ -356,12 +354,7 @@ async function main() {
   results['fanout'] = fan;
   await sqlite.stop();
   if (postgresRedis) await postgresRedis.stop();
-  if (schema && services.postgres) {
-    const admin = new pg.Client({ connectionString: services.postgres });
-    await admin.connect();
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  }
+  await database?.drop();
 
   log('4. unified webhooks query across five delayed vendors');
   results['unifiedQuery'] = await unifiedQuery();
