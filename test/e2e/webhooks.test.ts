@@ -304,3 +304,32 @@ describe('vendor state and test deliveries through GraphQL', () => {
     expect((await gqlData(t.url, tenant.key, WebhookDocument, { id: w.id })).webhook?.status).toBe('DELETED');
   });
 });
+
+describe('Deskera token refresh through the gateway', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await t.tenant();
+    await t.connectSandbox(tenant, 'DESKERA');
+  });
+  afterAll(() => t.stop());
+
+  it('refreshes an expired access token once, re-seals it, and the request succeeds', async () => {
+    const before = (await t.app.services.store.connections.get(tenant.id, 'DESKERA'))?.credentials as { accessToken: string };
+    const vendor = t.app.services.sandbox?.vendors.DESKERA as unknown as { expireAccessToken(account: string): void };
+    vendor.expireAccessToken(tenant.id);
+    const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, {
+      input: { provider: 'DESKERA', events: ['CREATE_BILL'] },
+    });
+    expect(createWebhook.__typename).toBe('CreateWebhookSuccess');
+    const after = (await t.app.services.store.connections.get(tenant.id, 'DESKERA'))?.credentials as { accessToken: string };
+    expect(after.accessToken).not.toBe(before.accessToken);
+    const row = await t.app.services.store.kysely
+      .selectFrom('connections')
+      .select('credentials')
+      .where('tenant_id', '=', tenant.id)
+      .executeTakeFirstOrThrow();
+    expect(row.credentials).not.toContain(after.accessToken);
+  });
+});
