@@ -64,6 +64,7 @@ export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyB
         throw new DeliveryError(401, 'invalid delivery signature');
       }
       const body = parseBody(req.headers['content-type'], raw);
+      const isJson = !/form-urlencoded/i.test(req.headers['content-type'] ?? '');
       let normalized: NormalizedEvent[];
       try {
         normalized = def.normalize({ headers: req.headers, rawBody: raw, body, webhook: target.webhook });
@@ -85,6 +86,7 @@ export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyB
         receivedAt,
         test: e.test,
         payload: e.payload,
+        ...(e.payload === body && isJson && { payloadJson: raw.toString('utf8') }),
         dedupKey: dedupKeyOf(e, target.webhook.id, raw, i, normalized.length),
       }));
       let appended: Awaited<ReturnType<EventWriter['write']>>;

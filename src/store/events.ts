@@ -23,6 +23,8 @@ export interface NewEvent {
   receivedAt: Date;
   test: boolean;
   payload: unknown;
+  /** The payload already serialized (the raw JSON body, when the payload is the whole body); saves a stringify. */
+  payloadJson?: string;
   dedupKey: string;
 }
 
@@ -124,7 +126,7 @@ export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
           occurred_at: e.occurredAt?.toISOString() ?? null,
           received_at: e.receivedAt.toISOString(),
           test: e.test ? 1 : 0,
-          payload: JSON.stringify(e.payload ?? null),
+          payload: e.payloadJson ?? JSON.stringify(e.payload ?? null),
           dedup_key: e.dedupKey,
         }));
         const inserted = await trx
@@ -139,7 +141,7 @@ export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
           const id = (rows[index] as { id: string }).id;
           const seq = seqById.get(id);
           if (seq === undefined) return;
-          const { dedupKey: _key, payload, ...fields } = e;
+          const { dedupKey: _key, payloadJson: _json, payload, ...fields } = e;
           stored.push({ index, event: { ...fields, id, seq, payload: payload ?? null } });
         });
         const out: (AppendedEvent | null)[] = events.map(() => null);

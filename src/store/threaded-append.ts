@@ -56,13 +56,25 @@ export function createThreadedAppend(databaseUrl: string) {
       worker ??= start();
       const id = nextId++;
       const w = worker;
-      return new Promise((resolve, reject) => {
+      const sent = new Promise<(AppendedEvent | null)[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.ref();
-        w.postMessage({ id, events });
+        // The writer needs only the serialized payload: cloning the parsed object as well would cost twice.
+        w.postMessage({
+          id,
+          events: events.map(({ payload, payloadJson, ...rest }) => ({
+            ...rest,
+            payload: null,
+            payloadJson: payloadJson ?? JSON.stringify(payload ?? null),
+          })),
+        });
       }).finally(() => {
         if (pending.size === 0) w.unref();
-      }) as Promise<(AppendedEvent | null)[]>;
+      });
+      // Stored events carry the caller's parsed payloads again.
+      return sent.then((results) =>
+        results.map((r, i) => r && { ...r, event: { ...r.event, payload: (events[i] as NewEvent).payload ?? null } }),
+      );
     },
     async close(): Promise<void> {
       const w = worker;

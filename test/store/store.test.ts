@@ -84,6 +84,13 @@ describe.each(storeBackends)('store on %s', (backend) => {
     expect(await store.events.count(tenantId)).toBe(2);
   });
 
+  it('stores a pre-serialized payload as given and returns it parsed', async () => {
+    const tenantId = randomUUID();
+    const [a] = await store.events.append([event(tenantId, randomUUID(), { payload: { from: 'object' }, payloadJson: '{"from":"raw body"}' })]);
+    expect(a?.event.payload).toEqual({ from: 'object' });
+    expect((await store.events.get(tenantId, a?.event.id ?? ''))?.payload).toEqual({ from: 'raw body' });
+  });
+
   it("links each appended event to the tenant's previous seq", async () => {
     const tenantId = randomUUID();
     const webhookId = randomUUID();
