@@ -86,7 +86,9 @@ describe.each(storeBackends)('store on %s', (backend) => {
 
   it('stores a pre-serialized payload as given and returns it parsed', async () => {
     const tenantId = randomUUID();
-    const [a] = await store.events.append([event(tenantId, randomUUID(), { payload: { from: 'object' }, payloadJson: '{"from":"raw body"}' })]);
+    const [a] = await store.events.append([
+      event(tenantId, randomUUID(), { payload: { from: 'object' }, payloadJson: '{"from":"raw body"}' }),
+    ]);
     expect(a?.event.payload).toEqual({ from: 'object' });
     expect((await store.events.get(tenantId, a?.event.id ?? ''))?.payload).toEqual({ from: 'raw body' });
   });
