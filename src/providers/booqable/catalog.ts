@@ -1,7 +1,7 @@
 import type { ProviderEventType } from '../types.js';
 
-/** The 33 events of the seed, then the 12 added since (VENDORS.md §2.5). */
-const SEED = [
+/** The 33 events the seed lists for `data[attributes][events]`, in its order. */
+const SEED_EVENTS = [
   'customer.created',
   'customer.updated',
   'customer.archived',
@@ -36,7 +36,9 @@ const SEED = [
   'app.plan_changed',
   'app.uninstalled',
 ] as const;
-const LATER = [
+
+/** The 12 events the current docs added since the seed; none were removed (VENDORS.md §2.5). */
+const LATER_EVENTS = [
   'bundle.archived',
   'bundle.created',
   'bundle.updated',
@@ -51,22 +53,53 @@ const LATER = [
   'order.saved_as_draft',
 ] as const;
 
-/** Names that are not yet `<noun>.<past tense>`; `saved_as_concept` is the old name of `saved_as_draft`. */
-const RENAMED: Record<string, string> = {
+/**
+ * Booqable names are already `<noun>.<past tense>` except these. `order.saved_as_concept` and
+ * `order.saved_as_draft` are aliases: the order status was renamed from concept to draft and
+ * endpoints still accept the old name (VENDORS.md §2.5), so both map to one unified type.
+ */
+const RENAMED: Readonly<Record<string, string>> = {
   'cart.completed_checkout': 'cart.checkout_completed',
   'order.saved_as_concept': 'order.saved_as_draft',
   'company.destroyed': 'company.deleted',
 };
 
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'order.saved_as_concept': 'Alias of order.saved_as_draft (the order status was renamed from concept to draft)',
+  'order.saved_as_draft': 'An order was saved as a draft (formerly order.saved_as_concept)',
+  'order.reverted': 'An order was reverted to an earlier status',
+  'cart.completed_checkout': 'A shop cart completed checkout and became an order',
+  'company.destroyed': 'The company account was deleted',
+  'app.installed': 'An app was installed (payload: the app installation)',
+  'app.configured': 'An installed app was configured (payload: the app installation)',
+  'app.plan_changed': "An installed app's plan changed (payload: the app installation)",
+  'app.uninstalled': 'An app was uninstalled (payload: the app installation)',
+};
+
+const UNIFIED = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
+
+/**
+ * Unified type for a Booqable event name. Unknown names (Booqable adds events over time) keep
+ * their own lower-cased name when it already has the `<noun>.<action>` form.
+ */
 export function booqableUnifiedType(event: string): string {
   const renamed = RENAMED[event];
   if (renamed) return renamed;
-  const clean = event.toLowerCase().replace(/[^a-z0-9_.]+/g, '_');
-  return /^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(clean) ? clean : `booqable.${clean.replace(/\./g, '_') || 'unknown'}`;
+  const lower = event.trim().toLowerCase();
+  if (UNIFIED.test(lower)) return lower;
+  const slug = lower.replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  return `booqable.${slug || 'unknown'}`;
 }
 
-export const booqableEventTypes: readonly ProviderEventType[] = [...SEED, ...LATER].map((name) => ({
+/** Every name Booqable accepts in `events`: 33 from the seed + 12 later = 45. */
+export const booqableEventTypes: readonly ProviderEventType[] = [...SEED_EVENTS, ...LATER_EVENTS].map((name) => ({
   name,
   unifiedType: booqableUnifiedType(name),
-  description: name === 'order.saved_as_concept' ? 'Alias of order.saved_as_draft (the status was renamed from concept to draft)' : null,
+  description: DESCRIPTIONS[name] ?? null,
 }));
+
+/** Catalogue names that are the same event under two names; a subscription to one receives the other. */
+export const booqableEventAliases: Readonly<Record<string, string>> = {
+  'order.saved_as_concept': 'order.saved_as_draft',
+  'order.saved_as_draft': 'order.saved_as_concept',
+};

@@ -1,55 +1,80 @@
 import { type HttpResponse, unreadableAnswer } from '../http.js';
+import { isObject, isStringArray } from '../json.js';
 import type { ConnectorContext } from '../types.js';
-import type { BooqableEndpointWire, BooqableListParams, BooqableResourceBody } from './wire.js';
-import { isObject } from '../json.js';
+import type {
+  BooqableApiPath,
+  BooqableEndpointAttributesIn,
+  BooqableEndpointWire,
+  BooqableListParams,
+  BooqablePayloadVersion,
+  BooqableResourceDocument,
+} from './wire.js';
 
 export interface BooqableCredentials {
+  /** An access token from `{company}.booqable.com/employees/current`, sent as `Authorization: Bearer`. */
   apiKey: string;
 }
 
-/** Accepts a list item (flattened in the docs) or a JSON:API resource (`{id, type, attributes}`). */
-function narrowEndpoint(v: unknown): BooqableEndpointWire | null {
-  if (!isObject(v) || typeof v['id'] !== 'string') return null;
-  const a = isObject(v['attributes']) ? v['attributes'] : v;
-  const { url, events, version, created_at: createdAt, updated_at: updatedAt } = a;
-  if (typeof url !== 'string' || !Array.isArray(events) || !events.every((e) => typeof e === 'string')) return null;
-  return {
-    id: v['id'],
-    url,
-    events,
-    ...(typeof version === 'number' || typeof version === 'string' ? { version: Number(version) } : {}),
-    ...(typeof createdAt === 'string' ? { created_at: createdAt } : {}),
-    ...(typeof updatedAt === 'string' ? { updated_at: updatedAt } : {}),
-  };
-}
+/** Booqable answers at most this many items per page; listAll pages with it until a short page. */
+export const BOOQABLE_MAX_PAGE_SIZE = 100;
 
 /**
- * The API root: `/api/4` today, `/api/boomerang` in the seed's era (VENDORS.md §2.1). A baseUrl that
- * already ends in one of them selects it; a bare company origin gets `/api/4`.
+ * Splits a connection's baseUrl into the company origin and the API root. `/api/boomerang` is
+ * chosen only when the baseUrl ends with it (the seed's API); everything else talks to `/api/4`,
+ * the only path the docs have shown since 2025-06 (VENDORS.md §2.1).
  */
-export function apiRoot(baseUrl: string): { root: string; legacy: boolean } {
+export function resolveBooqableApi(baseUrl: string): { origin: string; apiPath: BooqableApiPath; root: string } {
   const trimmed = baseUrl.replace(/\/+$/, '');
-  if (trimmed.endsWith('/api/boomerang')) return { root: trimmed, legacy: true };
-  if (trimmed.endsWith('/api/4')) return { root: trimmed, legacy: false };
-  return { root: `${trimmed}/api/4`, legacy: false };
+  if (trimmed.endsWith('/api/boomerang')) {
+    const origin = trimmed.slice(0, -'/api/boomerang'.length);
+    return { origin, apiPath: 'boomerang', root: `${origin}/api/boomerang` };
+  }
+  const origin = trimmed.endsWith('/api/4') ? trimmed.slice(0, -'/api/4'.length) : trimmed;
+  return { origin, apiPath: '4', root: `${origin}/api/4` };
 }
 
-/** JSON:API query parameters: `page[number]`, `filter[url][prefix]`, `sort`, `fields[webhook_endpoints]`. */
-export function listQuery(params: BooqableListParams): Record<string, string> {
+/** JSON:API query parameters: `page[number]`, `page[size]`, `filter[url][prefix]`, `sort`, `fields[webhook_endpoints]`. */
+export function booqableListQuery(params: BooqableListParams): Record<string, string> {
   const q: Record<string, string> = {};
   if (params.page?.number !== undefined) q['page[number]'] = String(params.page.number);
   if (params.page?.size !== undefined) q['page[size]'] = String(params.page.size);
-  for (const [attr, ops] of Object.entries(params.filter ?? {}))
-    for (const [op, value] of Object.entries(ops)) q[`filter[${attr}][${op}]`] = value;
+  for (const [attr, ops] of Object.entries(params.filter ?? {})) {
+    for (const [op, value] of Object.entries(ops ?? {})) if (value !== undefined) q[`filter[${attr}][${op}]`] = value;
+  }
   if (params.sort) q['sort'] = params.sort;
   if (params.fields?.length) q['fields[webhook_endpoints]'] = params.fields.join(',');
   return q;
 }
 
+function narrowVersion(v: unknown): BooqablePayloadVersion | undefined {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return n === 1 || n === 4 ? n : undefined;
+}
+
+/** Accepts a flattened list item (as the docs show lists) or a JSON:API resource (`{id, type, attributes}`). */
+export function narrowEndpoint(v: unknown): BooqableEndpointWire | null {
+  if (!isObject(v) || typeof v['id'] !== 'string') return null;
+  const a = isObject(v['attributes']) ? v['attributes'] : v;
+  const { url, events, created_at: createdAt, updated_at: updatedAt } = a;
+  if (typeof url !== 'string' || !isStringArray(events)) return null;
+  const version = narrowVersion(a['version']);
+  return {
+    id: v['id'],
+    url,
+    events,
+    ...(version !== undefined && { version }),
+    ...(typeof createdAt === 'string' && { created_at: createdAt }),
+    ...(typeof updatedAt === 'string' && { updated_at: updatedAt }),
+  };
+}
+
+/** Booqable's REST dialect for webhook_endpoints; vendor JSON is narrowed here and nowhere else. */
 export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>) {
-  const { root, legacy } = apiRoot(ctx.baseUrl);
+  const { apiPath, root } = resolveBooqableApi(ctx.baseUrl);
   const collection = `${root}/webhook_endpoints`;
-  const headers = () => ({ authorization: `Bearer ${ctx.credentials.apiKey}` });
+  const member = (id: string) => `${collection}/${encodeURIComponent(id)}`;
+  // The docs' curl samples send plain application/json (not application/vnd.api+json) for every call.
+  const headers = () => ({ authorization: `Bearer ${ctx.credentials.apiKey}`, 'content-type': 'application/json' });
 
   function single(res: HttpResponse, what: string): BooqableEndpointWire {
     const hook = narrowEndpoint(isObject(res.body) ? res.body['data'] : undefined);
@@ -57,37 +82,57 @@ export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>)
     return hook;
   }
 
-  function body(url: string, events: readonly string[], version: string | null, id?: string): BooqableResourceBody {
-    // `version` selects the payload format on /api/4 only; boomerang endpoints always deliver v1.
-    const attributes = { url, events: [...events], ...(legacy ? {} : { version: Number(version ?? 4) }) };
-    return { data: { type: 'webhook_endpoints', ...(id ? { id } : {}), attributes } };
+  function document(attributes: BooqableEndpointAttributesIn, id?: string): BooqableResourceDocument {
+    // `version` only exists on /api/4; boomerang would refuse an unknown attribute and always delivers v1.
+    const { version, ...rest } = attributes;
+    const attrs = apiPath === '4' && version !== undefined ? { ...rest, version } : rest;
+    return { data: { type: 'webhook_endpoints', ...(id !== undefined && { id }), attributes: attrs } };
+  }
+
+  async function list(params: BooqableListParams = {}): Promise<BooqableEndpointWire[]> {
+    const res = await ctx.http.send({ method: 'GET', url: collection, query: booqableListQuery(params), headers: headers() });
+    const data = isObject(res.body) ? res.body['data'] : undefined;
+    if (!Array.isArray(data)) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
+    const hooks: BooqableEndpointWire[] = [];
+    for (const item of data) {
+      const hook = narrowEndpoint(item);
+      if (!hook) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
+      hooks.push(hook);
+    }
+    return hooks;
   }
 
   return {
-    legacy,
-    async list(params: BooqableListParams = {}): Promise<BooqableEndpointWire[]> {
-      const res = await ctx.http.send({ method: 'GET', url: collection, query: listQuery(params), headers: headers() });
-      const data = isObject(res.body) ? res.body['data'] : undefined;
-      if (!Array.isArray(data)) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
-      const hooks = data.map(narrowEndpoint);
-      if (hooks.some((h) => h === null)) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
-      return hooks as BooqableEndpointWire[];
+    apiPath,
+    list,
+    /** Every endpoint, page by page (`page[size]=100`) until a short page; sorted so pages do not shift. */
+    async listAll(): Promise<BooqableEndpointWire[]> {
+      const all: BooqableEndpointWire[] = [];
+      for (let number = 1; ; number++) {
+        const batch = await list({ page: { number, size: BOOQABLE_MAX_PAGE_SIZE }, sort: 'created_at' });
+        all.push(...batch);
+        if (batch.length < BOOQABLE_MAX_PAGE_SIZE) return all;
+      }
     },
-    async create(url: string, events: readonly string[], version: string | null): Promise<BooqableEndpointWire> {
-      const res = await ctx.http.send({ method: 'POST', url: collection, headers: headers(), json: body(url, events, version) });
+    /** There is no GET /webhook_endpoints/{id}: filter the list on the id (VENDORS.md §6.3). */
+    async findById(id: string): Promise<BooqableEndpointWire | null> {
+      const hooks = await list({ filter: { id: { eq: id } } });
+      return hooks.find((h) => h.id === id) ?? null;
+    },
+    async create(attributes: BooqableEndpointAttributesIn): Promise<BooqableEndpointWire> {
+      const res = await ctx.http.send({ method: 'POST', url: collection, headers: headers(), json: document(attributes) });
       return single(res, 'a created webhook endpoint');
     },
-    async update(id: string, url: string, events: readonly string[], version: string | null): Promise<BooqableEndpointWire> {
-      const res = await ctx.http.send({
-        method: 'PUT',
-        url: `${collection}/${encodeURIComponent(id)}`,
-        headers: headers(),
-        json: body(url, events, version, id),
-      });
+    async update(id: string, attributes: BooqableEndpointAttributesIn): Promise<BooqableEndpointWire> {
+      const res = await ctx.http.send({ method: 'PUT', url: member(id), headers: headers(), json: document(attributes, id) });
       return single(res, 'an updated webhook endpoint');
     },
-    async remove(id: string): Promise<void> {
-      await ctx.http.send({ method: 'DELETE', url: `${collection}/${encodeURIComponent(id)}`, headers: headers(), acceptStatus: [404] });
+    /** Answers false when Booqable no longer has the endpoint (404), which is not an error for a delete. */
+    async remove(id: string): Promise<boolean> {
+      const res = await ctx.http.send({ method: 'DELETE', url: member(id), headers: headers(), acceptStatus: [404] });
+      return res.status !== 404;
     },
   };
 }
+
+export type BooqableClient = ReturnType<typeof createBooqableClient>;

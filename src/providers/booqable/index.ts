@@ -1,53 +1,60 @@
-// Booqable API v4 (and the older /api/boomerang) webhook endpoints — https://developers.booqable.com/#webhook-endpoints
+// Booqable API 4 (`/api/4`, and the seed's `/api/boomerang`) webhook endpoints — https://developers.booqable.com/#webhook-endpoints
 import { UnsupportedError, ValidationError } from '../../domain/errors.js';
+import type { WebhookSpec } from '../../domain/webhook.js';
 import type { Connector, ConnectorContext, ProviderDefinition } from '../types.js';
 import { booqableEventTypes } from './catalog.js';
 import { type BooqableCredentials, createBooqableClient } from './client.js';
 import { normalizeBooqableDelivery, toRemoteWebhook } from './map.js';
-
-const PAGE_SIZE = 100;
+import { booqableSignsDeliveries } from './verify.js';
+import type { BooqableEndpointAttributesIn, BooqablePayloadVersion } from './wire.js';
 
 function parseCredentials(input: unknown): BooqableCredentials {
   const apiKey = typeof input === 'object' && input !== null ? (input as { apiKey?: unknown }).apiKey : undefined;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '')
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new ValidationError('Booqable needs a non-empty apiKey', 'credentials.booqable.apiKey');
+  }
+  // The key goes into an HTTP header: refuse what would break or split it.
   if (/[\r\n\0]/.test(apiKey)) throw new ValidationError('the Booqable apiKey contains control characters', 'credentials.booqable.apiKey');
   return { apiKey: apiKey.trim() };
 }
 
 function createBooqableConnector(ctx: ConnectorContext<BooqableCredentials>): Connector {
   const client = createBooqableClient(ctx);
-  const checkVersion = (v: string | null) => {
-    if (v !== null && v !== '1' && v !== '4')
-      throw new ValidationError('Booqable payloadVersion is "1" (form-encoded) or "4" (JSON)', 'payloadVersion');
-    if (v === '4' && client.legacy) throw new ValidationError('/api/boomerang endpoints deliver version 1 only', 'payloadVersion');
-  };
 
-  async function listAll() {
-    const all = [];
-    for (let page = 1; ; page++) {
-      const batch = await client.list({ page: { number: page, size: PAGE_SIZE }, sort: 'created_at' });
-      all.push(...batch);
-      if (batch.length < PAGE_SIZE) return all;
+  /**
+   * `/api/4` endpoints choose their payload format (`version` 1 = form, 4 = JSON; hookgraph's default
+   * is 4); `/api/boomerang` has no version attribute and delivers v1 (VENDORS.md §2.1, §2.3).
+   */
+  function attributes(spec: WebhookSpec): BooqableEndpointAttributesIn {
+    const wanted = spec.payloadVersion ?? (client.apiPath === '4' ? '4' : '1');
+    if (wanted !== '1' && wanted !== '4') {
+      throw new ValidationError('Booqable payloadVersion is "1" (form-encoded) or "4" (JSON)', 'payloadVersion');
     }
+    if (client.apiPath === 'boomerang') {
+      if (wanted === '4') throw new ValidationError('Booqable /api/boomerang endpoints deliver version 1 only', 'payloadVersion');
+      return { url: spec.url, events: [...spec.events] };
+    }
+    const version: BooqablePayloadVersion = wanted === '1' ? 1 : 4;
+    return { url: spec.url, events: [...spec.events], version };
   }
 
   return {
     async verifyCredentials() {
       await client.list({ page: { size: 1 } });
     },
-    listWebhooks: async () => (await listAll()).map(toRemoteWebhook),
+    async listWebhooks() {
+      return (await client.listAll()).map(toRemoteWebhook);
+    },
     async createWebhook(spec) {
-      checkVersion(spec.payloadVersion);
-      return [toRemoteWebhook(await client.create(spec.url, spec.events, spec.payloadVersion))];
+      return [toRemoteWebhook(await client.create(attributes(spec)))];
     },
     async updateWebhook(externalIds, spec) {
-      checkVersion(spec.payloadVersion);
+      const attrs = attributes(spec);
       const [id, ...extra] = externalIds;
-      if (!id) return [toRemoteWebhook(await client.create(spec.url, spec.events, spec.payloadVersion))];
-      const updated = toRemoteWebhook(await client.update(id, spec.url, spec.events, spec.payloadVersion));
+      // One hookgraph webhook owns one Booqable endpoint; stray extras (none expected) are removed.
+      const hook = id === undefined ? await client.create(attrs) : await client.update(id, attrs);
       for (const x of extra) await client.remove(x);
-      return [updated];
+      return [toRemoteWebhook(hook)];
     },
     async deleteWebhook(externalIds) {
       for (const id of externalIds) await client.remove(id);
@@ -56,12 +63,11 @@ function createBooqableConnector(ctx: ConnectorContext<BooqableCredentials>): Co
       throw new UnsupportedError('Booqable has no test delivery endpoint');
     },
     async getWebhook(externalId) {
-      // No get-one endpoint for webhook_endpoints: filter the list by id (VENDORS.md §2.1).
-      const [hook] = await client.list({ filter: { id: { eq: externalId } } });
+      const hook = await client.findById(externalId);
       return hook ? toRemoteWebhook(hook) : null;
     },
     async setEnabled() {
-      throw new UnsupportedError('Booqable webhook endpoints have no state to pause');
+      throw new UnsupportedError('Booqable webhook endpoints have no state to pause or resume');
     },
   };
 }
@@ -69,7 +75,7 @@ function createBooqableConnector(ctx: ConnectorContext<BooqableCredentials>): Co
 export const booqableProvider: ProviderDefinition<BooqableCredentials> = {
   key: 'BOOQABLE',
   name: 'Booqable',
-  apiVersion: '4 (and boomerang)',
+  apiVersion: '4 (also /api/boomerang)',
   docsUrl: 'https://developers.booqable.com/#webhook-endpoints',
   defaultBaseUrl: null,
   eventTypes: booqableEventTypes,
@@ -78,7 +84,7 @@ export const booqableProvider: ProviderDefinition<BooqableCredentials> = {
     updateInPlace: true,
     getOne: false,
     testEndpoint: false,
-    signedDeliveries: false,
+    signedDeliveries: booqableSignsDeliveries,
     reportsStatus: false,
   },
   parseCredentials,

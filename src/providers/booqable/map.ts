@@ -1,59 +1,131 @@
 import { DeliveryError } from '../../domain/errors.js';
 import type { NormalizedEvent } from '../../domain/event.js';
 import { type RemoteWebhook, WebhookStatus } from '../../domain/webhook.js';
+import { isObject, type Json, text } from '../json.js';
 import type { Delivery } from '../types.js';
 import { booqableUnifiedType } from './catalog.js';
-import type { BooqableEndpointWire } from './wire.js';
-import { isObject } from '../json.js';
+import type { BooqableDeliveryWire, BooqableEndpointWire } from './wire.js';
 
-const date = (s: string | undefined): Date | null => {
-  if (!s) return null;
-  const d = new Date(s);
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Booqable writes `2020-05-19T04:30:06.000000+00:00` (microseconds) in the API and
+ * `2021-01-01T00:00:00Z` in delivery samples; v1 payloads come from Rails, which may also write
+ * `2021-01-01 00:00:00 UTC`. Parsed explicitly instead of trusting Date's lenient fallback; a
+ * timestamp without a zone is UTC.
+ */
+export function parseBooqableTime(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const m = TIMESTAMP.exec(value.trim());
+  if (!m) return null;
+  const [, day, time, fraction = '', zone = 'Z'] = m;
+  const ms = fraction.padEnd(3, '0').slice(0, 3);
+  const offset = zone.toUpperCase() === 'Z' || zone.toUpperCase() === 'UTC' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  const d = new Date(`${day}T${time?.length === 5 ? `${time}:00` : time}.${ms}${offset}`);
   return Number.isNaN(d.getTime()) ? null : d;
-};
+}
 
-/** Booqable endpoints have no state: a listed endpoint is active. */
+/** Booqable endpoints have no state field (VENDORS.md §6.2): a listed endpoint is active. */
 export function toRemoteWebhook(w: BooqableEndpointWire): RemoteWebhook {
   return {
     externalId: w.id,
     url: w.url,
-    events: w.events,
+    events: [...w.events],
     name: null,
     status: WebhookStatus.ACTIVE,
-    createdAt: date(w.created_at),
-    updatedAt: date(w.updated_at),
+    createdAt: parseBooqableTime(w.created_at),
+    updatedAt: parseBooqableTime(w.updated_at),
   };
 }
 
-/** `customers` → `customer`, `product_groups` → `product_group`, `ProductGroup` → `product_group`. */
-export function resourceNoun(resourceType: string | undefined, object: string | undefined, event: string): string {
-  if (resourceType) return resourceType.replace(/ies$/, 'y').replace(/s$/, '');
-  if (object) return object.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  return event.split('.')[0] || 'unknown';
+/** `customers` → `customer`, `companies` → `company`, `product_groups` → `product_group`. */
+function singular(plural: string): string {
+  if (/ies$/.test(plural)) return plural.replace(/ies$/, 'y');
+  if (/(ss|x|ch|sh|us)es$/.test(plural)) return plural.replace(/es$/, '');
+  return plural.replace(/s$/, '');
 }
 
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+/** v1 class name to noun: `ProductGroup` → `product_group`. */
+function snake(className: string): string {
+  return className
+    .replace(/::/g, '_')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
 
-/** v1 (form-encoded, decoded by the ingest route) and v4 (JSON) share the envelope (VENDORS.md §2.3). */
+/** The resource noun: v4 `resource_type` singularized, else v1 `object` snake-cased, else the event's noun. */
+export function booqableResourceNoun(wire: Pick<BooqableDeliveryWire, 'resource_type' | 'object' | 'event'>): string {
+  if (wire.resource_type) return singular(snake(wire.resource_type));
+  if (wire.object) return snake(wire.object);
+  return wire.event.split('.')[0] || 'unknown';
+}
+
+/**
+ * The docs' example for app lifecycle events is the app installation itself, with no envelope and no
+ * `event` (VENDORS.md §2.3, "ambiguous"). Such a body is read as the one `app.*` event the webhook
+ * subscribes to, or `app.unknown` when it subscribes to several: stored, never dropped.
+ */
+function appInstallationEvent(body: Json, subscribed: readonly string[]): BooqableDeliveryWire | null {
+  if (text(body['app_id']) === null || text(body['identifier']) === null) return null;
+  const appEvents = subscribed.filter((e) => e.startsWith('app.'));
+  const changedAt = text(body['updated_at']);
+  // No notification id here: the body's `id` is the installation's, shared by all four app events.
+  return {
+    event: appEvents.length === 1 && appEvents[0] ? appEvents[0] : 'app.unknown',
+    object: 'AppInstallation',
+    data: body,
+    ...(changedAt !== null && { created_at: changedAt }),
+  };
+}
+
+/** Narrows a decoded delivery (v1 form or v4 JSON) to the shared envelope. */
+function narrowDelivery(body: unknown, subscribed: readonly string[]): BooqableDeliveryWire {
+  if (!isObject(body)) throw new DeliveryError(400, 'a Booqable delivery is an object with id, created_at, event and data');
+  const event = text(body['event']);
+  if (event === null) {
+    const app = appInstallationEvent(body, subscribed);
+    if (app) return app;
+    throw new DeliveryError(400, 'the Booqable delivery has no event name');
+  }
+  const data = body['data'];
+  if (data !== undefined && data !== null && data !== '' && !isObject(data)) {
+    throw new DeliveryError(400, 'the Booqable delivery data is not an object');
+  }
+  const id = text(body['id']);
+  const createdAt = text(body['created_at']);
+  const object = text(body['object']);
+  const resourceType = text(body['resource_type']);
+  return {
+    event,
+    ...(id !== null && { id }),
+    ...(createdAt !== null && { created_at: createdAt }),
+    ...(object !== null && { object }),
+    ...(resourceType !== null && { resource_type: resourceType }),
+    ...(isObject(data) && { data }),
+  };
+}
+
+/**
+ * v1 (form-encoded, decoded by the ingest route into nested objects of strings) and v4 (JSON) share
+ * one envelope: `id` (the notification uuid, also `GET /api/4/webhooks/{id}`), `created_at` (time of
+ * the original event), `event`, `data`; v1 names the resource by `object`, v4 by `resource_type`
+ * (VENDORS.md §2.3). Booqable sends no test deliveries.
+ */
 export function normalizeBooqableDelivery(delivery: Delivery): NormalizedEvent[] {
-  const body = delivery.body;
-  if (!isObject(body)) throw new DeliveryError(400, 'Booqable deliveries are objects');
-  const event = str(body['event']);
-  if (!event) throw new DeliveryError(400, 'Booqable delivery has no event');
-  const data = isObject(body['data']) ? body['data'] : {};
-  const id = data['id'];
+  const wire = narrowDelivery(delivery.body, delivery.webhook.events);
+  const rawId = wire.data?.['id'];
+  const resourceId = typeof rawId === 'string' && rawId !== '' ? rawId : typeof rawId === 'number' ? String(rawId) : null;
   return [
     {
-      type: booqableUnifiedType(event),
-      providerEventType: event,
-      resource: {
-        type: resourceNoun(str(body['resource_type']), str(body['object']), event),
-        id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
-      },
-      occurredAt: date(str(body['created_at'])),
+      type: booqableUnifiedType(wire.event),
+      providerEventType: wire.event,
+      resource: { type: booqableResourceNoun(wire), id: resourceId },
+      occurredAt: parseBooqableTime(wire.created_at),
       test: false,
-      payload: body,
-      vendorEventId: str(body['id']) ?? null,
+      payload: delivery.body,
+      vendorEventId: wire.id ?? null,
+      // The notification id is stable across Booqable's retries (it can be fetched again by id).
       dedupKey: null,
     },
   ];

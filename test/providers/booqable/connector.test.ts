@@ -1,30 +1,38 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, UnsupportedError, ValidationError } from '../../../src/domain/errors.js';
 import type { WebhookSpec } from '../../../src/domain/webhook.js';
-import { createBooqableClient } from '../../../src/providers/booqable/client.js';
+import { createBooqableClient, resolveBooqableApi } from '../../../src/providers/booqable/client.js';
 import { booqableProvider } from '../../../src/providers/booqable/index.js';
 import { createHttpClient } from '../../../src/providers/http.js';
+import type { Connector } from '../../../src/providers/types.js';
 import { createBooqableSandbox } from '../../../src/sandbox/booqable.js';
-import { itSurvivesVendorFaults } from '../../utils/fault-suite.js';
 import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-server.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const spec: WebhookSpec = {
+  url: 'https://hooks.example/hooks/w1/tok',
+  events: ['customer.created', 'invoice.finalized'],
+  name: 'billing',
+  secret: 'unused-by-booqable',
+  payloadVersion: null,
+};
 
 describe('Booqable connector against the sandbox', () => {
   const sandbox = createBooqableSandbox();
+  const account = 'acme';
+  const apiKey = sandbox.credentialsFor(account)['apiKey'] ?? '';
   let server: SandboxServer;
-  const spec: WebhookSpec = {
-    url: 'https://hooks.example/hooks/1/tok',
-    events: ['customer.created', 'invoice.finalized'],
-    name: 'n',
-    secret: 's',
-    payloadVersion: null,
-  };
-  const ctx = (suffix = '', apiKey = sandbox.credentialsFor('acme')['apiKey'] as string, timeoutMs = 2_000) => ({
-    baseUrl: server.mountUrl + suffix,
-    credentials: { apiKey },
+
+  const ctx = ({ suffix = '', key = apiKey, timeoutMs = 2_000 }: { suffix?: string; key?: string; timeoutMs?: number } = {}) => ({
+    baseUrl: server.mountUrl + sandbox.basePath(account) + suffix,
+    credentials: booqableProvider.parseCredentials({ apiKey: key }),
     http: createHttpClient('BOOQABLE', { retries: 2, baseDelayMs: 1, timeoutMs }),
     saveCredentials: async () => {},
   });
-  const connector = (...a: Parameters<typeof ctx>) => booqableProvider.createConnector(ctx(...a));
+  const connector = (opts?: Parameters<typeof ctx>[0]): Connector => booqableProvider.createConnector(ctx(opts));
+  const last = () => sandbox.requests.at(-1);
+  const collection = `/${account}/api/4/webhook_endpoints`;
 
   beforeAll(async () => {
     server = await startSandboxServer(sandbox);
@@ -32,98 +40,231 @@ describe('Booqable connector against the sandbox', () => {
   afterAll(() => server.close());
   beforeEach(() => sandbox.reset());
 
-  it('creates an endpoint on /api/4 as a JSON:API resource with version 4 by default, answered 201', async () => {
+  it('verifies credentials with a one-item list and a Bearer token', async () => {
+    await connector().verifyCredentials();
+    expect(sandbox.requests).toHaveLength(1);
+    expect(last()).toMatchObject({ method: 'GET', path: collection, query: { 'page[size]': '1' }, body: null });
+    expect(last()?.headers['authorization']).toBe('Bearer sbx-bq-acme');
+  });
+
+  it('creates an endpoint on /api/4 as a JSON:API document with version 4 by default', async () => {
     const [hook] = await connector().createWebhook(spec);
-    const post = sandbox.requests.at(-1);
-    expect(post).toMatchObject({ method: 'POST', path: '/api/4/webhook_endpoints' });
-    expect(post?.headers['authorization']).toBe('Bearer sbx-bq-acme');
-    expect(post?.body).toEqual({ data: { type: 'webhook_endpoints', attributes: { url: spec.url, events: spec.events, version: 4 } } });
-    expect(hook).toMatchObject({ url: spec.url, events: spec.events, status: 'ACTIVE' });
-    expect(hook?.externalId).toMatch(/^[0-9a-f-]{36}$/);
-  });
-
-  it('sends version 1 when asked, and no version on /api/boomerang', async () => {
-    await connector().createWebhook({ ...spec, payloadVersion: '1' });
-    expect((sandbox.requests.at(-1)!.body as { data: { attributes: { version: number } } }).data.attributes.version).toBe(1);
-    await connector('/api/boomerang').createWebhook(spec);
-    expect(sandbox.requests.at(-1)).toMatchObject({
-      path: '/api/boomerang/webhook_endpoints',
-      body: { data: { attributes: { url: spec.url, events: spec.events } } },
+    expect(last()).toMatchObject({
+      method: 'POST',
+      path: collection,
+      query: {},
+      body: { data: { type: 'webhook_endpoints', attributes: { url: spec.url, events: spec.events, version: 4 } } },
     });
-    expect((sandbox.requests.at(-1)!.body as { data: { attributes: Record<string, unknown> } }).data.attributes).not.toHaveProperty(
-      'version',
-    );
-    await expect(connector('/api/boomerang').createWebhook({ ...spec, payloadVersion: '4' })).rejects.toBeInstanceOf(ValidationError);
+    expect(last()?.headers['content-type']).toBe('application/json');
+    expect(last()?.headers['authorization']).toBe('Bearer sbx-bq-acme');
+    expect(hook).toEqual({
+      externalId: expect.stringMatching(UUID),
+      url: spec.url,
+      events: spec.events,
+      name: null,
+      status: 'ACTIVE',
+      createdAt: expect.any(Date),
+      updatedAt: expect.any(Date),
+    });
   });
 
-  it('lists with page, size, filter and sort in JSON:API query syntax, paging through everything', async () => {
+  it('sends version 1 when the spec asks for form-encoded deliveries', async () => {
+    await connector().createWebhook({ ...spec, payloadVersion: '1' });
+    expect(last()?.body).toEqual({ data: { type: 'webhook_endpoints', attributes: { url: spec.url, events: spec.events, version: 1 } } });
+    await expect(connector().createWebhook({ ...spec, payloadVersion: '2' })).rejects.toBeInstanceOf(ValidationError);
+    expect(sandbox.requests).toHaveLength(1);
+  });
+
+  it('talks to /api/boomerang only when the baseUrl ends with it, without a version attribute', async () => {
+    const [hook] = await connector({ suffix: '/api/boomerang' }).createWebhook(spec);
+    expect(last()).toMatchObject({ method: 'POST', path: `/${account}/api/boomerang/webhook_endpoints` });
+    expect(last()?.body).toEqual({ data: { type: 'webhook_endpoints', attributes: { url: spec.url, events: spec.events } } });
+    expect(hook?.events).toEqual(spec.events);
+    await expect(connector({ suffix: '/api/boomerang' }).createWebhook({ ...spec, payloadVersion: '4' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await connector({ suffix: '/api/4/' }).verifyCredentials();
+    expect(last()?.path).toBe(collection);
+    expect(resolveBooqableApi('https://acme.booqable.com/api/boomerang')).toEqual({
+      origin: 'https://acme.booqable.com',
+      apiPath: 'boomerang',
+      root: 'https://acme.booqable.com/api/boomerang',
+    });
+    expect(resolveBooqableApi('https://acme.booqable.com/api/4').root).toBe('https://acme.booqable.com/api/4');
+    expect(resolveBooqableApi('https://acme.booqable.com/').root).toBe('https://acme.booqable.com/api/4');
+  });
+
+  it('lists with page[number], page[size], filter[attr][op], sort and fields in JSON:API query syntax', async () => {
     const client = createBooqableClient(ctx());
-    for (let i = 0; i < 3; i++) await client.create(`https://hooks.example/${i}`, ['customer.created'], '4');
+    for (const i of [0, 1, 2]) await client.create({ url: `https://hooks.example/${i}`, events: ['customer.created'], version: 4 });
+    await client.create({ url: 'https://elsewhere.example/x', events: ['order.updated'], version: 1 });
     const page = await client.list({
       page: { number: 2, size: 2 },
-      sort: '-created_at',
-      filter: { url: { prefix: 'https://hooks.example/' } },
+      filter: { url: { prefix: 'https://hooks.example/' }, created_at: { gte: '2000-01-01T00:00:00Z' } },
+      sort: '-url',
       fields: ['url', 'events'],
     });
-    expect(sandbox.requests.at(-1)?.query).toEqual({
-      'page[number]': '2',
-      'page[size]': '2',
-      sort: '-created_at',
-      'filter[url][prefix]': 'https://hooks.example/',
-      'fields[webhook_endpoints]': 'url,events',
-    });
-    expect(page).toHaveLength(1);
-    expect(await connector().listWebhooks()).toHaveLength(3);
-  });
-
-  it('updates in place with PUT and a JSON:API body carrying the id', async () => {
-    const [hook] = await connector().createWebhook(spec);
-    const [updated] = await connector().updateWebhook([hook?.externalId ?? ''], { ...spec, events: ['order.reserved'] });
-    expect(sandbox.requests.at(-1)).toMatchObject({
-      method: 'PUT',
-      path: `/api/4/webhook_endpoints/${hook?.externalId}`,
-      body: {
-        data: { type: 'webhook_endpoints', id: hook?.externalId, attributes: { url: spec.url, events: ['order.reserved'], version: 4 } },
+    expect(last()).toMatchObject({
+      method: 'GET',
+      path: collection,
+      query: {
+        'page[number]': '2',
+        'page[size]': '2',
+        'filter[url][prefix]': 'https://hooks.example/',
+        'filter[created_at][gte]': '2000-01-01T00:00:00Z',
+        sort: '-url',
+        'fields[webhook_endpoints]': 'url,events',
       },
     });
-    expect(updated?.externalId).toBe(hook?.externalId);
-    expect(updated?.events).toEqual(['order.reserved']);
+    expect(page).toEqual([{ id: expect.stringMatching(UUID), url: 'https://hooks.example/0', events: ['customer.created'] }]);
+    const v1 = await client.list({ filter: { version: { eq: '1' } } });
+    expect(v1.map((h) => h.url)).toEqual(['https://elsewhere.example/x']);
   });
 
-  it('gets one by filtering the list on id, and deletes (tolerating a 404)', async () => {
-    const [hook] = await connector().createWebhook(spec);
-    expect((await connector().getWebhook(hook?.externalId ?? ''))?.events).toEqual(spec.events);
-    expect(sandbox.requests.at(-1)?.query).toEqual({ 'filter[id][eq]': hook?.externalId });
-    await connector().deleteWebhook([hook?.externalId ?? '', '00000000-0000-4000-8000-000000000000']);
-    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
-      `/api/4/webhook_endpoints/${hook?.externalId}`,
-      '/api/4/webhook_endpoints/00000000-0000-4000-8000-000000000000',
+  it('pages through every endpoint with page[size]=100 until a short page', async () => {
+    const client = createBooqableClient(ctx());
+    for (let i = 0; i < 101; i++) await client.create({ url: `https://hooks.example/${i}`, events: ['customer.created'], version: 4 });
+    sandbox.requests.length = 0;
+    const hooks = await connector().listWebhooks();
+    expect(hooks).toHaveLength(101);
+    expect(new Set(hooks.map((h) => h.externalId)).size).toBe(101);
+    expect(sandbox.requests.map((r) => [r.method, r.path, r.query])).toEqual([
+      ['GET', collection, { 'page[number]': '1', 'page[size]': '100', sort: 'created_at' }],
+      ['GET', collection, { 'page[number]': '2', 'page[size]': '100', sort: 'created_at' }],
     ]);
-    expect(await connector().getWebhook(hook?.externalId ?? '')).toBeNull();
   });
 
-  it('surfaces 401 and 422 as ProviderErrors without the token or the vendor detail', async () => {
-    const err = (await connector('', 'bad-token-xyz')
-      .listWebhooks()
-      .catch((e: unknown) => e)) as ProviderError;
-    expect(err).toMatchObject({ status: 401 });
-    expect(err.message).not.toContain('bad-token-xyz');
-    const invalid = (await connector()
-      .createWebhook({ ...spec, events: ['not.an.event'] })
-      .catch((e: unknown) => e)) as ProviderError;
-    expect(invalid).toBeInstanceOf(ProviderError);
-    expect(invalid.status).toBe(422);
-    expect(invalid.message).not.toContain('known event names');
+  it('updates in place with PUT and a JSON:API document carrying the id', async () => {
+    const [hook] = await connector().createWebhook(spec);
+    const id = hook?.externalId ?? '';
+    const [updated] = await connector().updateWebhook([id], { ...spec, events: ['order.reserved'], payloadVersion: '1' });
+    expect(last()).toMatchObject({
+      method: 'PUT',
+      path: `${collection}/${id}`,
+      body: { data: { type: 'webhook_endpoints', id, attributes: { url: spec.url, events: ['order.reserved'], version: 1 } } },
+    });
+    expect(last()?.headers['authorization']).toBe('Bearer sbx-bq-acme');
+    expect(updated).toMatchObject({ externalId: id, url: spec.url, events: ['order.reserved'], status: 'ACTIVE' });
   });
 
-  itSurvivesVendorFaults(
-    sandbox,
-    (timeoutMs) => connector('', undefined, timeoutMs),
-    (c) => c.createWebhook(spec),
-  );
+  it('gets one endpoint by filtering the list on filter[id][eq], and answers null for an unknown id', async () => {
+    const [hook] = await connector().createWebhook(spec);
+    const id = hook?.externalId ?? '';
+    expect(await connector().getWebhook(id)).toMatchObject({ externalId: id, events: spec.events, status: 'ACTIVE' });
+    expect(last()).toMatchObject({ method: 'GET', path: collection, query: { 'filter[id][eq]': id } });
+    expect(await connector().getWebhook('00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
 
-  it('has no test endpoint or state', async () => {
+  it('deletes with DELETE and treats an endpoint Booqable no longer has as deleted', async () => {
+    const [hook] = await connector().createWebhook(spec);
+    const id = hook?.externalId ?? '';
+    const gone = '00000000-0000-4000-8000-000000000000';
+    await connector().deleteWebhook([id, gone]);
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => [r.path, r.headers['authorization']])).toEqual([
+      [`${collection}/${id}`, 'Bearer sbx-bq-acme'],
+      [`${collection}/${gone}`, 'Bearer sbx-bq-acme'],
+    ]);
+    expect(await connector().listWebhooks()).toEqual([]);
+  });
+
+  it('has no test delivery and no state to toggle', async () => {
     await expect(connector().sendTestEvent([], spec)).rejects.toBeInstanceOf(UnsupportedError);
     await expect(connector().setEnabled([], true)).rejects.toBeInstanceOf(UnsupportedError);
+    expect(sandbox.requests).toHaveLength(0);
+    expect(booqableProvider.capabilities).toEqual({
+      multipleEventsPerWebhook: true,
+      updateInPlace: true,
+      getOne: false,
+      testEndpoint: false,
+      signedDeliveries: false,
+      reportsStatus: false,
+    });
+    expect(booqableProvider.defaultBaseUrl).toBeNull();
+    expect(booqableProvider.verifyDelivery).toBeUndefined();
+  });
+
+  it('refuses empty or header-breaking api keys', () => {
+    expect(() => booqableProvider.parseCredentials({ apiKey: ' ' })).toThrow(ValidationError);
+    expect(() => booqableProvider.parseCredentials({ apiKey: 'a\r\nx-evil: 1' })).toThrow(ValidationError);
+    expect(() => booqableProvider.parseCredentials({})).toThrow(ValidationError);
+    expect(booqableProvider.parseCredentials({ apiKey: ' k ' })).toEqual({ apiKey: 'k' });
+  });
+
+  it('surfaces a 422 as a ProviderError without the vendor detail', async () => {
+    const err = await connector()
+      .createWebhook({ ...spec, events: ['widget.exploded'] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ status: 422, provider: 'BOOQABLE' });
+    expect((err as Error).message).not.toContain('widget.exploded');
+  });
+
+  it('refuses a 2xx answer it cannot read without echoing it', async () => {
+    sandbox.injectFault({ status: 200, rawBody: '{"data":{"secret-detail":1}}', method: 'POST' });
+    const err = (await connector()
+      .createWebhook(spec)
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.message).toMatch(/could not read/);
+    expect(err.message).not.toContain('secret-detail');
+  });
+
+  describe('vendor faults', () => {
+    it('waits for Retry-After on a 429 and then succeeds', async () => {
+      sandbox.injectFault({ status: 429, retryAfter: '1', method: 'GET' });
+      const started = Date.now();
+      expect(await connector().listWebhooks()).toEqual([]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(sandbox.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+    });
+
+    it('retries a 500 on idempotent calls (list, PUT) and then succeeds', async () => {
+      sandbox.injectFault({ status: 500, method: 'GET' });
+      expect(await connector().listWebhooks()).toEqual([]);
+      expect(sandbox.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+      const [hook] = await connector().createWebhook(spec);
+      sandbox.injectFault({ status: 500, method: 'PUT' });
+      const [updated] = await connector().updateWebhook([hook?.externalId ?? ''], spec);
+      expect(updated?.externalId).toBe(hook?.externalId);
+      expect(sandbox.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
+    });
+
+    it('does not retry a POST that got a 500, since Booqable may have applied it', async () => {
+      sandbox.injectFault({ status: 500, method: 'POST' });
+      const err = await connector()
+        .createWebhook(spec)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err).toMatchObject({ status: 500, retryable: true });
+      expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    });
+
+    it('times out a vendor that does not answer', async () => {
+      sandbox.injectFault({ delayMs: 400, count: 3 });
+      await expect(connector({ timeoutMs: 80 }).listWebhooks()).rejects.toThrow(/did not answer within 80 ms/);
+      expect(sandbox.requests).toHaveLength(3);
+    });
+
+    it('refuses a body that is not JSON without putting it in the message', async () => {
+      sandbox.injectFault({ status: 200, rawBody: '<html>internal-stack-trace</html>', count: 3 });
+      const err = (await connector()
+        .listWebhooks()
+        .catch((e: unknown) => e)) as ProviderError;
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err.message).toMatch(/not valid JSON/);
+      expect(err.message).not.toContain('internal-stack-trace');
+    });
+
+    it('answers 401 to a wrong token, or to another company token, as a ProviderError without the token', async () => {
+      for (const key of ['wrong-token-1234567', sandbox.credentialsFor('other-company')['apiKey'] ?? '']) {
+        const err = (await connector({ key })
+          .verifyCredentials()
+          .catch((e: unknown) => e)) as ProviderError;
+        expect(err).toBeInstanceOf(ProviderError);
+        expect(err.status).toBe(401);
+        expect(err.message).not.toContain(key);
+      }
+      expect(sandbox.requests).toHaveLength(2);
+    });
   });
 });
