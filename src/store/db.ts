@@ -12,6 +12,8 @@ export interface Db {
   /** Statements executed so far (tests assert dataloader batching with it). */
   queryCount(): number;
   dialect: Dialect;
+  /** The SQLite connection itself, for the statements prepared on the append path; null on PostgreSQL. */
+  sqlite: SqliteDatabase.Database | null;
   /** A redacted description for logs (no password). */
   describe: string;
   destroy(): Promise<void>;
@@ -28,7 +30,14 @@ export function openDb(databaseUrl: string): Db {
     const url = new URL(databaseUrl);
     url.password = url.password ? '***' : '';
     url.search = '';
-    return { kysely, dialect: 'postgres', describe: url.toString(), queryCount: () => counter.n, destroy: () => kysely.destroy() };
+    return {
+      kysely,
+      dialect: 'postgres',
+      sqlite: null,
+      describe: url.toString(),
+      queryCount: () => counter.n,
+      destroy: () => kysely.destroy(),
+    };
   }
   const path = databaseUrl.replace(/^file:/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -40,5 +49,5 @@ export function openDb(databaseUrl: string): Db {
   sqlite.pragma('foreign_keys = ON');
   const counter = { n: 0 };
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: () => void counter.n++ });
-  return { kysely, dialect: 'sqlite', describe: `sqlite:${path}`, queryCount: () => counter.n, destroy: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', sqlite, describe: `sqlite:${path}`, queryCount: () => counter.n, destroy: () => kysely.destroy() };
 }

@@ -7,7 +7,7 @@ import { createEventStore, type NewEvent } from './events.js';
  * statement execution and the commit's fsync never block the thread that serves HTTP.
  */
 const db = openDb((workerData as { databaseUrl: string }).databaseUrl);
-const events = createEventStore(db.kysely, 'sqlite');
+const events = createEventStore(db);
 
 parentPort?.on('message', async (message: { id: number; events: NewEvent[] } | 'close') => {
   if (message === 'close') {

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { StoredEvent } from '../domain/event.js';
 import type { ProviderKey } from '../domain/provider-key.js';
-import type { Dialect } from './db.js';
-import type { Database, EventTable } from './tables.js';
+import type { Db } from './db.js';
+import { createSqliteAppend } from './sqlite-append.js';
+import type { Database, EventRow } from './tables.js';
 
 export interface EventFilter {
   providers?: readonly ProviderKey[] | null;
@@ -28,7 +29,7 @@ export interface NewEvent {
   dedupKey: string;
 }
 
-export function toStoredEvent(r: Omit<EventTable, 'seq'> & { seq: number }): StoredEvent {
+export function toStoredEvent(r: EventRow): StoredEvent {
   return {
     id: r.id,
     seq: Number(r.seq),
@@ -94,7 +95,8 @@ async function headOf(db: Kysely<Database>, tenantId: string): Promise<number | 
   return r?.head === null || r?.head === undefined ? null : Number(r.head);
 }
 
-export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
+export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kysely' | 'dialect' | 'sqlite'>) {
+  const sqliteAppend = sqlite ? createSqliteAppend(sqlite) : null;
   return {
     /**
      * Appends events in one transaction. Returns, in input order, the stored event or null for a
@@ -102,10 +104,12 @@ export function createEventStore(db: Kysely<Database>, dialect: Dialect) {
      *
      * Cursor order equals commit order per tenant: on PostgreSQL a transaction-scoped advisory lock
      * per tenant is held from sequence allocation to commit, so a reader that has seen seq N can never
-     * later see a commit with a lower seq for that tenant. SQLite has a single writer already.
+     * later see a commit with a lower seq for that tenant. SQLite has a single writer already, and
+     * appends there through prepared statements (sqlite-append.ts).
      */
     async append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]> {
       if (events.length === 0) return [];
+      if (sqliteAppend) return sqliteAppend(events);
       return db.transaction().execute(async (trx) => {
         const tenants = [...new Set(events.map((e) => e.tenantId))].sort();
         const heads = new Map<string, number | null>();

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './db.js';
+import { dedupHash } from './sqlite-append.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -84,17 +85,48 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('events_tenant_type_seq').execute();
       },
     },
+    '0003_events_dedup_hash': {
+      // SQLite dedups on a unique 53-bit hash of (webhook_id, dedup_key): see sqlite-append.ts. The
+      // column exists on PostgreSQL too, for one table shape, but stays null there: PostgreSQL keeps
+      // its unique index on the two columns, whose inserts it logs as tuples rather than whole pages.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('events').addColumn('dedup_hash', 'bigint').execute();
+        if (dialect !== 'sqlite') return;
+        // Backfill in seq order under the new unique index, probing on a collision exactly as appends do.
+        await db.schema.createIndex('events_dedup_hash').unique().on('events').column('dedup_hash').execute();
+        let after = 0;
+        for (;;) {
+          const { rows } = await sql<{ seq: number; webhook_id: string | null; dedup_key: string }>`
+            select seq, webhook_id, dedup_key from events where seq > ${after} order by seq limit 1000`.execute(db);
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            after = r.seq;
+            if (r.webhook_id === null) continue;
+            for (let h = dedupHash(r.webhook_id, r.dedup_key); ; h = (h + 1) % 2 ** 53) {
+              try {
+                await sql`update events set dedup_hash = ${h} where seq = ${r.seq}`.execute(db);
+                break;
+              } catch (error) {
+                if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+              }
+            }
+          }
+        }
+        await db.schema.dropIndex('events_dedup').execute();
+      },
+    },
   };
 }
 
 /**
- * Brings the schema up to date. Kysely's migrator takes a lock (a row lock on PostgreSQL), so
+ * Brings the schema up to date (or to `target`). Kysely's migrator takes a lock (a row lock on PostgreSQL), so
  * several replicas starting at once apply each migration exactly once.
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, target?: string): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  // `target` (a migration name) stops there instead: tests build an older schema with it.
+  const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

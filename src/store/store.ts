@@ -23,7 +23,7 @@ export async function createStore({
   const sealer = createSealer(secretKey);
   // The migrator works on an untyped view: migrations describe the schema before the types exist.
   if (migrate) await migrateToLatest(db.kysely as unknown as Kysely<unknown>, db.dialect);
-  const events = createEventStore(db.kysely, db.dialect);
+  const events = createEventStore(db);
   // SQLite files: appends (and their fsync) run on a writer thread; PostgreSQL's wait is already off-thread.
   const threaded = db.dialect === 'sqlite' && !databaseUrl.endsWith(':memory:') ? createThreadedAppend(databaseUrl) : null;
   threaded?.warm();

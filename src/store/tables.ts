@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** Row shapes. Timestamps are ISO-8601 text and JSON is text in both dialects, so queries are shared. */
 export interface TenantTable {
@@ -63,7 +63,12 @@ export interface EventTable {
   test: number;
   payload: string;
   dedup_key: string;
+  /** SQLite's dedup slot (see sqlite-append.ts); null on PostgreSQL and for events without a webhook. */
+  dedup_hash: ColumnType<number | null, number | null | undefined, number | null>;
 }
+
+/** An events row as read back. */
+export type EventRow = Selectable<EventTable>;
 
 export interface Database {
   tenants: TenantTable;
