@@ -1,22 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from './db.js';
-import { createEventStore, type NewEvent } from './events.js';
+import { createSqliteAppend, type WireRow } from './sqlite-append.js';
 
 /**
- * The SQLite event writer thread: the same EventStore.append, on its own connection, so that
- * statement execution and the commit's fsync never block the thread that serves HTTP.
+ * The SQLite event writer thread: appends on its own connection, so that statement execution and
+ * the commit's fsync never block the thread that serves HTTP. Rows arrive and results leave as
+ * flat arrays (see WireRow).
  */
 const db = openDb((workerData as { databaseUrl: string }).databaseUrl);
-const events = createEventStore(db);
+if (!db.sqlite) throw new Error('the event writer thread is for SQLite only');
+const append = createSqliteAppend(db.sqlite);
 
-parentPort?.on('message', async (message: { id: number; events: NewEvent[] } | 'close') => {
+parentPort?.on('message', async (message: { id: number; rows: WireRow[] } | 'close') => {
   if (message === 'close') {
     await db.destroy();
     parentPort?.close();
     return;
   }
   try {
-    parentPort?.postMessage({ id: message.id, ok: true, result: await events.append(message.events) });
+    parentPort?.postMessage({ id: message.id, ok: true, result: append(message.rows) });
   } catch (error) {
     parentPort?.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
   }

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { StoredEvent } from '../domain/event.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import type { Db } from './db.js';
-import { createSqliteAppend } from './sqlite-append.js';
+import { createSqliteAppend, fromWireResults, toWireRow } from './sqlite-append.js';
 import type { Database, EventRow } from './tables.js';
+import { uuidv7 } from './uuidv7.js';
 
 export interface EventFilter {
   providers?: readonly ProviderKey[] | null;
@@ -109,7 +109,7 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
      */
     async append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]> {
       if (events.length === 0) return [];
-      if (sqliteAppend) return sqliteAppend(events);
+      if (sqliteAppend) return fromWireResults(events, sqliteAppend(events.map(toWireRow)));
       return db.transaction().execute(async (trx) => {
         const tenants = [...new Set(events.map((e) => e.tenantId))].sort();
         const heads = new Map<string, number | null>();
@@ -119,7 +119,7 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
         }
         // One multi-row statement per batch; duplicates (already stored, or twice in this batch) return no row.
         const rows = events.map((e) => ({
-          id: randomUUID(),
+          id: uuidv7(),
           tenant_id: e.tenantId,
           webhook_id: e.webhookId,
           provider: e.provider,

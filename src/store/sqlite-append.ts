@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
 import type { AppendedEvent, NewEvent } from './events.js';
+import { uuidv7 } from './uuidv7.js';
 
 const HASH_SPACE = 2 ** 53;
 
@@ -12,34 +13,73 @@ export function dedupHash(webhookId: string, dedupKey: string): number {
   return Number(createHash('sha256').update(`${webhookId}\n${dedupKey}`).digest().readBigUInt64BE(0) >> 11n);
 }
 
-let lastMs = 0;
-let seqInMs = 0;
 /**
- * A time-ordered UUID (RFC 9562 version 7). Event ids grow with time, so their unique index is
- * appended to at its right edge instead of taking a random page per insert. Within one millisecond
- * a 12-bit counter keeps them increasing.
+ * One event as the SQLite appender takes it: the column values in insert order, with the payload
+ * already serialized. Flat arrays of primitives are what crosses to the writer thread: they clone
+ * several times faster than the event objects.
  */
-export function uuidv7(): string {
-  const b = randomBytes(16);
-  const now = Date.now();
-  if (now > lastMs) {
-    lastMs = now;
-    seqInMs = (b[6] as number) & 0x03; // a low random start leaves room to count
-  } else if (++seqInMs > 0xfff) {
-    lastMs += 1;
-    seqInMs = 0;
-  }
-  b.writeUIntBE(lastMs, 0, 6);
-  b[6] = 0x70 | (seqInMs >> 8);
-  b[7] = seqInMs & 0xff;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+export type WireRow = [
+  tenantId: string,
+  webhookId: string | null,
+  provider: string,
+  type: string,
+  providerEventType: string,
+  resourceType: string | null,
+  resourceId: string | null,
+  occurredAt: string | null,
+  receivedAt: string,
+  test: 0 | 1,
+  payload: string,
+  dedupKey: string,
+];
+/** What the appender answers per row: the new event's id, seq and the tenant's previous seq; null for a duplicate. */
+export type WireResult = [id: string, seq: number, prevSeq: number | null] | null;
+
+export function toWireRow(e: NewEvent): WireRow {
+  return [
+    e.tenantId,
+    e.webhookId,
+    e.provider,
+    e.type,
+    e.providerEventType,
+    e.resource?.type ?? null,
+    e.resource?.id ?? null,
+    e.occurredAt?.toISOString() ?? null,
+    e.receivedAt.toISOString(),
+    e.test ? 1 : 0,
+    e.payloadJson ?? JSON.stringify(e.payload ?? null),
+    e.dedupKey,
+  ];
+}
+
+/** Joins the appender's answers back to the events that were sent. */
+export function fromWireResults(events: readonly NewEvent[], results: readonly WireResult[]): (AppendedEvent | null)[] {
+  return events.map((e, i) => {
+    const r = results[i];
+    if (!r) return null;
+    return {
+      event: {
+        id: r[0],
+        seq: r[1],
+        tenantId: e.tenantId,
+        webhookId: e.webhookId,
+        provider: e.provider,
+        type: e.type,
+        providerEventType: e.providerEventType,
+        resource: e.resource,
+        occurredAt: e.occurredAt,
+        receivedAt: e.receivedAt,
+        test: e.test,
+        payload: e.payload ?? null,
+      },
+      prevSeq: r[2],
+    };
+  });
 }
 
 /**
  * Event appends on SQLite with prepared statements: one IMMEDIATE transaction per batch, one
- * statement execution per row, no query building. Same contract as EventStore.append.
+ * statement execution per row, no query building. Same contract as EventStore.append, on wire rows.
  *
  * Dedup: a unique index on a 53-bit hash of (webhook, key) instead of on the two text columns. Keys
  * are random (vendor ids, body hashes), so every insert lands on a random index page, and SQLite
@@ -52,8 +92,8 @@ export function createSqliteAppend(sqlite: SqliteDatabase.Database, { hash = ded
   const head = sqlite.prepare('select max(seq) from events where tenant_id = ?').pluck();
   const insert = sqlite
     .prepare(
-      `insert into events (id, tenant_id, webhook_id, provider, type, provider_event_type, resource_type, resource_id,
-         occurred_at, received_at, test, payload, dedup_key, dedup_hash)
+      `insert into events (tenant_id, webhook_id, provider, type, provider_event_type, resource_type, resource_id,
+         occurred_at, received_at, test, payload, dedup_key, id, dedup_hash)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (dedup_hash) do nothing
        returning seq`,
@@ -61,42 +101,27 @@ export function createSqliteAppend(sqlite: SqliteDatabase.Database, { hash = ded
     .pluck();
   const holder = sqlite.prepare('select webhook_id, dedup_key from events where dedup_hash = ?');
 
-  const append = sqlite.transaction((events: readonly NewEvent[]): (AppendedEvent | null)[] => {
+  const append = sqlite.transaction((rows: readonly WireRow[]): WireResult[] => {
     const heads = new Map<string, number | null>();
-    return events.map((e) => {
-      if (!heads.has(e.tenantId)) heads.set(e.tenantId, (head.get(e.tenantId) as number | null) ?? null);
+    return rows.map((row) => {
+      const [tenantId, webhookId, , , , , , , , , , dedupKey] = row;
+      if (!heads.has(tenantId)) heads.set(tenantId, (head.get(tenantId) as number | null) ?? null);
       const id = uuidv7();
-      const values = [
-        id,
-        e.tenantId,
-        e.webhookId,
-        e.provider,
-        e.type,
-        e.providerEventType,
-        e.resource?.type ?? null,
-        e.resource?.id ?? null,
-        e.occurredAt?.toISOString() ?? null,
-        e.receivedAt.toISOString(),
-        e.test ? 1 : 0,
-        e.payloadJson ?? JSON.stringify(e.payload ?? null),
-        e.dedupKey,
-      ];
-      let slot = e.webhookId === null ? null : hash(e.webhookId, e.dedupKey);
+      let slot = webhookId === null ? null : hash(webhookId, dedupKey);
       let seq: number | undefined;
       for (;;) {
-        seq = insert.get(...values, slot) as number | undefined;
+        seq = insert.get(...row, id, slot) as number | undefined;
         if (seq !== undefined || slot === null) break;
         const held = holder.get(slot) as { webhook_id: string; dedup_key: string } | undefined;
-        if (held && held.webhook_id === e.webhookId && held.dedup_key === e.dedupKey) break; // a duplicate
+        if (held && held.webhook_id === webhookId && held.dedup_key === dedupKey) break; // a duplicate
         slot = (slot + 1) % HASH_SPACE;
       }
       if (seq === undefined) return null;
-      const prevSeq = heads.get(e.tenantId) ?? null;
-      heads.set(e.tenantId, seq);
-      const { dedupKey: _key, payloadJson: _json, payload, ...fields } = e;
-      return { event: { ...fields, id, seq, payload: payload ?? null }, prevSeq };
+      const prevSeq = heads.get(tenantId) ?? null;
+      heads.set(tenantId, seq);
+      return [id, seq, prevSeq];
     });
   });
   // IMMEDIATE takes the write lock up front, so a batch never fails halfway on a lock upgrade.
-  return (events: readonly NewEvent[]): (AppendedEvent | null)[] => (events.length === 0 ? [] : append.immediate(events));
+  return (rows: readonly WireRow[]): WireResult[] => (rows.length === 0 ? [] : append.immediate(rows));
 }

@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AppendedEvent, NewEvent } from './events.js';
+import { fromWireResults, toWireRow, type WireResult } from './sqlite-append.js';
 
-type Reply = { id: number; ok: true; result: (AppendedEvent | null)[] } | { id: number; ok: false; error: string };
+type Reply = { id: number; ok: true; result: WireResult[] } | { id: number; ok: false; error: string };
 
 /**
  * Runs SQLite event appends on a worker thread (see event-writer-worker.ts). The worker is the only
@@ -12,7 +13,7 @@ type Reply = { id: number; ok: true; result: (AppendedEvent | null)[] } | { id: 
 export function createThreadedAppend(databaseUrl: string) {
   let worker: Worker | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve(r: (AppendedEvent | null)[]): void; reject(e: Error): void }>();
+  const pending = new Map<number, { resolve(r: WireResult[]): void; reject(e: Error): void }>();
 
   function start(): Worker {
     const ts = import.meta.url.endsWith('.ts');
@@ -56,25 +57,15 @@ export function createThreadedAppend(databaseUrl: string) {
       worker ??= start();
       const id = nextId++;
       const w = worker;
-      const sent = new Promise<(AppendedEvent | null)[]>((resolve, reject) => {
+      const sent = new Promise<WireResult[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.ref();
-        // The writer needs only the serialized payload: cloning the parsed object as well would cost twice.
-        w.postMessage({
-          id,
-          events: events.map(({ payload, payloadJson, ...rest }) => ({
-            ...rest,
-            payload: null,
-            payloadJson: payloadJson ?? JSON.stringify(payload ?? null),
-          })),
-        });
+        w.postMessage({ id, rows: events.map(toWireRow) });
       }).finally(() => {
         if (pending.size === 0) w.unref();
       });
-      // Stored events carry the caller's parsed payloads again.
-      return sent.then((results) =>
-        results.map((r, i) => r && { ...r, event: { ...r.event, payload: (events[i] as NewEvent).payload ?? null } }),
-      );
+      // Stored events are rebuilt from what was sent (with the caller's parsed payloads) plus id and seq.
+      return sent.then((results) => fromWireResults(events, results));
     },
     async close(): Promise<void> {
       const w = worker;

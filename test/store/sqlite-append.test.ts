@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Db, openDb } from '../../src/store/db.js';
 import { createEventStore } from '../../src/store/events.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
-import { createSqliteAppend, dedupHash, uuidv7 } from '../../src/store/sqlite-append.js';
+import type { NewEvent } from '../../src/store/events.js';
+import { createSqliteAppend, dedupHash, fromWireResults, toWireRow } from '../../src/store/sqlite-append.js';
+import { uuidv7 } from '../../src/store/uuidv7.js';
 import { newEvent } from '../utils/events.js';
 
 const dirs: string[] = [];
@@ -28,6 +30,12 @@ async function sqliteDb(target?: string): Promise<Db & { sqlite: NonNullable<Db[
   return db as Db & { sqlite: NonNullable<Db['sqlite']> };
 }
 
+/** The appender over NewEvents, as the store and the writer thread drive it. */
+function appender(...args: Parameters<typeof createSqliteAppend>) {
+  const append = createSqliteAppend(...args);
+  return (events: NewEvent[]) => fromWireResults(events, append(events.map(toWireRow)));
+}
+
 describe('uuidv7', () => {
   it('makes version-7 ids that sort in creation order, many per millisecond', () => {
     const ids = Array.from({ length: 20_000 }, () => uuidv7());
@@ -42,7 +50,7 @@ describe('uuidv7', () => {
 describe('SQLite append', () => {
   it('stores the dedup hash as an exact INTEGER', async () => {
     const db = await sqliteDb();
-    const append = createSqliteAppend(db.sqlite);
+    const append = appender(db.sqlite);
     const webhookId = randomUUID();
     const e = newEvent(randomUUID(), { webhookId });
     const [a] = append([e]);
@@ -58,7 +66,7 @@ describe('SQLite append', () => {
   it('keeps dedup exact when different keys share a hash: it probes to the next slot', async () => {
     const db = await sqliteDb();
     // Every key hashes to the same slot (near the top of the space, so probing wraps to 0).
-    const append = createSqliteAppend(db.sqlite, { hash: () => 2 ** 53 - 2 });
+    const append = appender(db.sqlite, { hash: () => 2 ** 53 - 2 });
     const tenantId = randomUUID();
     const w1 = randomUUID();
     const w2 = randomUUID();
@@ -86,16 +94,16 @@ describe('SQLite append', () => {
 
   it('never deduplicates events without a webhook', async () => {
     const db = await sqliteDb();
-    const append = createSqliteAppend(db.sqlite);
+    const append = appender(db.sqlite);
     const e = newEvent(randomUUID(), { webhookId: null, dedupKey: 'id:same' });
     expect(append([e, { ...e }]).every((x) => x !== null)).toBe(true);
   });
 
   it('rolls the whole batch back when a row fails', async () => {
     const db = await sqliteDb();
-    const append = createSqliteAppend(db.sqlite);
+    const append = appender(db.sqlite);
     const tenantId = randomUUID();
-    const bad = { ...newEvent(tenantId, { webhookId: randomUUID() }), provider: null } as unknown as ReturnType<typeof newEvent>;
+    const bad = { ...newEvent(tenantId, { webhookId: randomUUID() }), provider: null } as unknown as NewEvent;
     expect(() => append([newEvent(tenantId, { webhookId: randomUUID() }), bad])).toThrow(/NOT NULL/);
     expect(db.sqlite.prepare('select count(*) from events').pluck().get()).toBe(0);
   });
