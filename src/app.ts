@@ -137,7 +137,14 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     },
   });
 
-  const ingest = createIngestHandler({ store, writer: createEventWriter(store), bus, log, metrics, maxBodyBytes: config.maxBodyBytes });
+  const ingest = createIngestHandler({
+    store,
+    writer: createEventWriter(store, { metrics }),
+    bus,
+    log,
+    metrics,
+    maxBodyBytes: config.maxBodyBytes,
+  });
 
   async function ready(res: ServerResponse) {
     const checks: Record<string, string> = {};

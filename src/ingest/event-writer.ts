@@ -1,3 +1,4 @@
+import type { Metrics } from '../metrics.js';
 import type { AppendedEvent, NewEvent } from '../store/events.js';
 import type { Store } from '../store/store.js';
 
@@ -13,13 +14,17 @@ interface Pending {
  * grows with the load. Each caller resolves only after its commit. If a shared transaction fails,
  * each delivery is retried alone so one bad row cannot fail the others.
  */
-export function createEventWriter(store: Store, { maxBatch = 512 }: { maxBatch?: number } = {}) {
+export function createEventWriter(store: Store, { maxBatch = 512, metrics }: { maxBatch?: number; metrics?: Metrics } = {}) {
   const queue: Pending[] = [];
   let flushing = false;
 
   async function commit(batch: Pending[]): Promise<void> {
     try {
-      const all = await store.events.append(batch.flatMap((p) => p.events));
+      const rows = batch.flatMap((p) => p.events);
+      const started = performance.now();
+      const all = await store.events.append(rows);
+      metrics?.commitRows.observe(rows.length);
+      metrics?.commitSeconds.observe((performance.now() - started) / 1000);
       let i = 0;
       for (const p of batch) {
         p.resolve(all.slice(i, i + p.events.length));

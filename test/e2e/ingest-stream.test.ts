@@ -175,11 +175,16 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
       data: { id: 'o-1' },
     });
     const post = () => fetch(w.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const commits = async () =>
+      Number(/^hookgraph_commit_rows_count (\d+)$/m.exec(await (await fetch(`${t.url}/metrics`)).text())?.[1] ?? 0);
+    const commitsBefore = await commits();
     const first = await post();
     const second = await post();
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(await second.json()).toMatchObject({ stored: 0, duplicates: 1 });
+    // Two deliveries one after the other: two group commits, visible to operators on /metrics.
+    expect((await commits()) - commitsBefore).toBe(2);
     await ws.waitFor(1);
     await new Promise((r) => setTimeout(r, 150));
     expect(ws.items).toHaveLength(1);
