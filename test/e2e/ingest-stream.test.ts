@@ -241,6 +241,26 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
         413,
       ],
       [
+        'an oversized chunked body that declares no length',
+        () => {
+          const chunk = new TextEncoder().encode('a'.repeat(64 * 1024));
+          let sent = 0;
+          const body = new ReadableStream<Uint8Array>({
+            pull(controller) {
+              if (sent++ < 20) controller.enqueue(chunk);
+              else controller.close();
+            },
+          });
+          return fetch(booqable.deliveryUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            duplex: 'half',
+          } as RequestInit);
+        },
+        413,
+      ],
+      [
         'a malformed body',
         () => fetch(booqable.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id": "broken' }),
         400,
