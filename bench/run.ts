@@ -3,10 +3,11 @@
  * with the machine's own limit for that work. Loopback only, bounded in time. Prints a table and writes
  * JSON to bench/results/.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
@@ -72,7 +73,7 @@ async function gql<T>(url: string, key: string, query: string, variables: Record
 
 async function startHookgraph(env: Record<string, string>): Promise<Child & { deliveryUrl: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookgraph-bench-'));
-  const child = await start(['--import', 'tsx', 'src/server.ts'], { PORT: '0', HOOKGRAPH_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
+  const child = await start(['dist/server.js'], { PORT: '0', HOOKGRAPH_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
   if (!child.key) throw new Error('no bootstrap key printed');
   const data = await gql<{ createWebhook: { data: { deliveryUrl: string } } }>(
     child.url,
@@ -322,6 +323,11 @@ async function main() {
     freeMemGb: Math.round(freemem() / 2 ** 30),
     node: process.version,
   };
+  // The gateway runs as `npm start` runs it: compiled (no transpiler in the process).
+  log('building dist/ (npm run build)');
+  execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
   log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGb} GiB, Node ${machine.node}`);
   const results: Record<string, unknown> = {
     machine,
@@ -347,7 +353,7 @@ async function main() {
     } else {
       log('   PostgreSQL/Redis not reachable: skipping that column');
     }
-    const bare = await start(['--import', 'tsx', 'bench/servers/bare.ts']);
+    const bare = await start(['bench/servers/bare.mjs']);
     const runs: Record<'bare' | 'sqlite' | 'postgresRedis', Awaited<ReturnType<typeof cannon>>[]> = {
       bare: [],
       sqlite: [],
@@ -387,7 +393,7 @@ async function main() {
 
   if (ONLY.has('fanout')) {
     log('3. fan-out');
-    const raw = await start(['--import', 'tsx', 'bench/servers/raw-ws.ts']);
+    const raw = await start(['bench/servers/raw-ws.mjs']);
     const fan = [];
     for (const n of [100, 1000]) {
       fan.push(await fanout('raw-ws', raw, n, 20, 4));

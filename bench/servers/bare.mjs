@@ -1,5 +1,6 @@
+// @ts-check
+// Plain JavaScript, run by node itself: the limits are measured without a transpiler, as the built gateway runs.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /** The machine's limit for ingest: a bare Node server that reads the body and answers 200. */
 const server = createServer((req, res) => {
@@ -10,5 +11,6 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  process.stdout.write(`listening on http://127.0.0.1:${address.port}\n`);
 });
