@@ -131,46 +131,59 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const now = () => performance.timeOrigin + performance.now();
 
 /** Offers `rate` deliveries/s for `seconds` and measures POST → graphql-ws receipt. */
-async function latency(h: Child & { deliveryUrl: string }, rate: number, seconds: number) {
+async function latency(h: Child & { deliveryUrl: string }, rate: number, seconds: number, warmupSeconds = 1) {
   const client = createClient({
     url: `${h.url.replace('http', 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${h.key}` },
   });
   const samples: number[] = [];
+  // Events sent during the warm-up (connection setup, JIT) reach the subscriber too, and are not counted.
+  let measureFrom = Number.POSITIVE_INFINITY;
   const ready = new Promise<void>((resolve) => {
     client.on('connected', () => setTimeout(resolve, 200));
   });
   const dispose = client.subscribe<{ events: { payload: { data: { sentAt: number } } } }>(
     { query: 'subscription { events(filter: { types: ["order.*"] }) { payload } }' },
-    { next: (r) => r.data && samples.push(now() - r.data.events.payload.data.sentAt), error: () => {}, complete: () => {} },
+    {
+      next: (r) => {
+        const sentAt = r.data?.events.payload.data.sentAt;
+        if (sentAt !== undefined && sentAt >= measureFrom) samples.push(now() - sentAt);
+      },
+      error: () => {},
+      complete: () => {},
+    },
   );
   await ready;
   const url = new URL(h.deliveryUrl);
   const pool = new Pool(url.origin, { connections: 32 });
+  const offer = (count: number) =>
+    new Promise<void>((resolve) => {
+      const started = now();
+      let sent = 0;
+      const tick = setInterval(() => {
+        const due = Math.min(count, Math.floor(((now() - started) / 1000) * rate));
+        for (; sent < due; sent++) {
+          void pool
+            .request({
+              path: url.pathname,
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: delivery({ sentAt: now() }),
+            })
+            .then((r) => r.body.dump())
+            .catch(() => {});
+        }
+        if (sent >= count) {
+          clearInterval(tick);
+          resolve();
+        }
+      }, 1);
+    });
+  await offer(rate * warmupSeconds);
   const total = rate * seconds;
-  const started = now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      const due = Math.min(total, Math.floor(((now() - started) / 1000) * rate));
-      for (; sent < due; sent++) {
-        void pool
-          .request({
-            path: url.pathname,
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: delivery({ sentAt: now() }),
-          })
-          .then((r) => r.body.dump())
-          .catch(() => {});
-      }
-      if (sent >= total) {
-        clearInterval(tick);
-        resolve();
-      }
-    }, 1);
-  });
+  measureFrom = now();
+  await offer(total);
   const deadline = now() + 5_000;
   while (samples.length < total && now() < deadline) await new Promise((r) => setTimeout(r, 20));
   dispose();
