@@ -42,6 +42,8 @@ export function createEventBus({ redisUrl, prefix = 'hookgraph' }: { redisUrl: s
   return {
     kind: redisUrl ? 'redis' : 'memory',
     publish(message) {
+      // In memory, a tenant nobody in this process listens to has no other audience.
+      if (!redisUrl && !counts.get(message.event.tenantId)) return;
       const json: { prevSeq: number | null; event: Json } = {
         prevSeq: message.prevSeq,
         event: {
