@@ -262,6 +262,35 @@ async function fanout(kind: 'hookgraph' | 'raw-ws', target: Child & { deliveryUr
   };
 }
 
+/**
+ * What sharing the serialized frame saves per event: a 1,000-subscriber fan-out of a ~3 KB payload,
+ * serialized per subscriber (graphql-ws's default) versus once (src/stream/shared-frames.ts). CPU only.
+ */
+async function frameSerialization() {
+  const { createSharedFrames } = await import('../src/stream/shared-frames.js');
+  const lines = Array.from({ length: 40 }, (_, i) => ({ id: `l${i}`, title: 'Tent 4p with extras', quantity: i, price: 12.5 }));
+  const result = { data: { events: { id: randomUUID(), type: 'order.updated', payload: { lines } } } };
+  const subscribers = 1000;
+  const time = (f: () => void) => {
+    const runs: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t0 = now();
+      f();
+      runs.push(now() - t0);
+    }
+    return median(runs);
+  };
+  const perSubscriber = time(() => {
+    for (let i = 0; i < subscribers; i++) JSON.stringify({ id: String(i), type: 'next', payload: result });
+  });
+  const shared = time(() => {
+    const frames = createSharedFrames();
+    for (let i = 0; i < subscribers; i++)
+      frames.expand(JSON.stringify({ id: String(i), type: 'next', payload: frames.placeholder(result) }));
+  });
+  return { payloadBytes: JSON.stringify(result).length, subscribers, perSubscriberMs: perSubscriber, sharedMs: shared };
+}
+
 /** webhooks { status } across five sandbox vendors that each answer after a fixed delay. */
 async function unifiedQuery() {
   const { buildApp } = await import('../src/app.js');
@@ -414,6 +443,7 @@ async function main() {
     }
     await raw.stop();
     results['fanout'] = fan;
+    results['frameSerialization'] = await frameSerialization();
   }
   await sqlite.stop();
   if (postgresRedis) await postgresRedis.stop();
@@ -458,6 +488,12 @@ function printTable(r: Record<string, unknown>) {
         `| ${x['kind']} | ${x['subscribers']} | ${x['deliveriesPerSec']} | ${x['received']}/${x['expected']} | ${f(x['p50'], 1)} | ${f(x['p99'], 1)} | ${x['rssMb']} |`,
       );
     }
+  }
+  const fs = r['frameSerialization'] as Record<string, number> | undefined;
+  if (fs) {
+    lines.push(
+      `\nserializing one ${fs['payloadBytes']}-byte event for ${fs['subscribers']} subscribers: ${f(fs['perSubscriberMs'], 1)} ms per subscriber (graphql-ws default) vs ${f(fs['sharedMs'], 1)} ms shared frame`,
+    );
   }
   const q = r['unifiedQuery'] as Record<string, number> | undefined;
   if (q) {

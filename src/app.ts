@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.js';
 import { createHostGuard } from './providers/host-guard.js';
 import { createHttpClient, type HttpClient } from './providers/http.js';
 import { createEventBus } from './pubsub.js';
+import { createSharedFrames } from './stream/shared-frames.js';
 import { useSharedSubscriptions } from './stream/use-shared-subscriptions.js';
 import { createSandbox, SANDBOX_PREFIX } from './sandbox/index.js';
 import type { Context, Loaders, Services } from './schema/context.js';
@@ -203,8 +204,16 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
   });
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // Registered before graphql-ws's own listener: each socket's send splices shared payloads in.
+  const frames = createSharedFrames();
+  wss.on('connection', (socket) => {
+    const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
+    socket.send = ((data: unknown, ...rest: unknown[]) => send(typeof data === 'string' ? frames.expand(data) : data, ...rest)) as never;
+  });
   useServer(
     {
+      // Subscribers sharing an execution also share its serialized payload (see shared-frames.ts).
+      onNext: (_ctx, _id, _payload, _args, result) => frames.placeholder(result) as never,
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
       // Refuse the socket early (close 4403) rather than at the first operation.
