@@ -5,6 +5,7 @@ import type { Connector, ConnectorContext, ProviderDefinition } from '../types.j
 import { deskeraEventTypes } from './catalog.js';
 import { createDeskeraClient, type DeskeraCredentials } from './client.js';
 import { normalizeDeskeraDelivery, toRemoteWebhook } from './map.js';
+import { deskeraSignsDeliveries } from './verify.js';
 
 function parseCredentials(input: unknown): DeskeraCredentials {
   const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
@@ -82,7 +83,7 @@ export const deskeraProvider: ProviderDefinition<DeskeraCredentials> = {
     updateInPlace: false,
     getOne: false,
     testEndpoint: false,
-    signedDeliveries: false,
+    signedDeliveries: deskeraSignsDeliveries,
     reportsStatus: true,
   },
   parseCredentials,

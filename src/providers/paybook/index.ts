@@ -5,7 +5,8 @@ import type { Connector, ConnectorContext, ProviderDefinition } from '../types.j
 import { paybookEventTypes } from './catalog.js';
 import { createPaybookClient, type PaybookCredentials } from './client.js';
 import { normalizePaybookDelivery, toRemoteWebhook } from './map.js';
-import { SECRET_HEADER, verifyPaybookDelivery } from './verify.js';
+import { SECRET_HEADER } from '../secret-header.js';
+import { verifyPaybookDelivery } from './verify.js';
 import type { PaybookCreateBody } from './wire.js';
 
 function parseCredentials(input: unknown): PaybookCredentials {

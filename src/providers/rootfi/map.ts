@@ -21,9 +21,7 @@ import {
   type RootfiWebhookWire,
 } from './wire.js';
 import { type Json, isObject } from '../json.js';
-
-/** The header every hookgraph-made RootFi webhook carries; verify.ts checks it on delivery. */
-export const SECRET_HEADER = 'X-Hookgraph-Secret';
+import { SECRET_HEADER } from '../secret-header.js';
 
 interface HookPlan {
   type: RootfiWebhookType;
