@@ -96,6 +96,8 @@ async function headOf(db: Kysely<Database>, tenantId: string): Promise<number | 
 }
 
 export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kysely' | 'dialect' | 'sqlite'>) {
+  if (dialect === 'sqlite' && !sqlite) throw new Error('a SQLite event store needs the SQLite connection');
+  // SQLite appends through prepared statements (sqlite-append.ts); the Kysely path below is PostgreSQL's.
   const sqliteAppend = sqlite ? createSqliteAppend(sqlite) : null;
   return {
     /**
@@ -104,8 +106,7 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
      *
      * Cursor order equals commit order per tenant: on PostgreSQL a transaction-scoped advisory lock
      * per tenant is held from sequence allocation to commit, so a reader that has seen seq N can never
-     * later see a commit with a lower seq for that tenant. SQLite has a single writer already, and
-     * appends there through prepared statements (sqlite-append.ts).
+     * later see a commit with a lower seq for that tenant. SQLite has a single writer already.
      */
     async append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]> {
       if (events.length === 0) return [];
@@ -114,7 +115,7 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
         const tenants = [...new Set(events.map((e) => e.tenantId))].sort();
         const heads = new Map<string, number | null>();
         for (const t of tenants) {
-          if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`hookgraph-events:${t}`}))`.execute(trx);
+          await sql`select pg_advisory_xact_lock(hashtext(${`hookgraph-events:${t}`}))`.execute(trx);
           heads.set(t, await headOf(trx, t));
         }
         // One multi-row statement per batch; duplicates (already stored, or twice in this batch) return no row.
