@@ -9,10 +9,6 @@ export const ProviderKey = {
 export type ProviderKey = (typeof ProviderKey)[keyof typeof ProviderKey];
 export const providerKeys: readonly ProviderKey[] = Object.values(ProviderKey);
 
-export function isProviderKey(value: unknown): value is ProviderKey {
-  return typeof value === 'string' && (providerKeys as readonly string[]).includes(value);
-}
-
 /** Lower-case slug used in URLs (`/sandbox/deskera`, `src/providers/deskera`). */
 export function providerSlug(key: ProviderKey): string {
   return key.toLowerCase();

@@ -23,8 +23,3 @@ export function getProvider(key: ProviderKey): ProviderDefinition {
   if (!p) throw new NotFoundError(`unknown provider ${key}`);
   return p;
 }
-
-/** Catalogue lookup: unified type of a vendor event name, or null when the name is not in the catalogue. */
-export function unifiedTypeOf(key: ProviderKey, eventName: string): string | null {
-  return getProvider(key).eventTypes.find((t) => t.name === eventName)?.unifiedType ?? null;
-}
