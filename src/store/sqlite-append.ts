@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
 import type { AppendedEvent, NewEvent } from './events.js';
 import { uuidv7 } from './uuidv7.js';
@@ -10,7 +10,7 @@ const HASH_SPACE = 2 ** 53;
  * as a SQLite INTEGER. A collision costs one probe (see createSqliteAppend), never a lost event.
  */
 export function dedupHash(webhookId: string, dedupKey: string): number {
-  return Number(createHash('sha256').update(`${webhookId}\n${dedupKey}`).digest().readBigUInt64BE(0) >> 11n);
+  return Number(digest('sha256', `${webhookId}\n${dedupKey}`, 'buffer').readBigUInt64BE(0) >> 11n);
 }
 
 /**
@@ -90,15 +90,12 @@ export function fromWireResults(events: readonly NewEvent[], results: readonly W
  */
 export function createSqliteAppend(sqlite: SqliteDatabase.Database, { hash = dedupHash }: { hash?: typeof dedupHash } = {}) {
   const head = sqlite.prepare('select max(seq) from events where tenant_id = ?').pluck();
-  const insert = sqlite
-    .prepare(
-      `insert into events (tenant_id, webhook_id, provider, type, provider_event_type, resource_type, resource_id,
+  const insert = sqlite.prepare(
+    `insert into events (tenant_id, webhook_id, provider, type, provider_event_type, resource_type, resource_id,
          occurred_at, received_at, test, payload, dedup_key, id, dedup_hash)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (dedup_hash) do nothing
-       returning seq`,
-    )
-    .pluck();
+       on conflict (dedup_hash) do nothing`,
+  );
   const holder = sqlite.prepare('select webhook_id, dedup_key from events where dedup_hash = ?');
 
   const append = sqlite.transaction((rows: readonly WireRow[]): WireResult[] => {
@@ -110,8 +107,13 @@ export function createSqliteAppend(sqlite: SqliteDatabase.Database, { hash = ded
       let slot = webhookId === null ? null : hash(webhookId, dedupKey);
       let seq: number | undefined;
       for (;;) {
-        seq = insert.get(...row, id, slot) as number | undefined;
-        if (seq !== undefined || slot === null) break;
+        // No RETURNING: SQLite would stage each returned row in a temporary table.
+        const done = insert.run(...row, id, slot);
+        if (done.changes === 1) {
+          seq = Number(done.lastInsertRowid);
+          break;
+        }
+        if (slot === null) break;
         const held = holder.get(slot) as { webhook_id: string; dedup_key: string } | undefined;
         if (held && held.webhook_id === webhookId && held.dedup_key === dedupKey) break; // a duplicate
         slot = (slot + 1) % HASH_SPACE;
