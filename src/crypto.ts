@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Constant-time string comparison; unequal lengths return false without throwing. */
 export function safeEqual(a: string, b: string): boolean {
@@ -13,7 +13,7 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 export function hmacSha256Base64(secret: string, data: string | Buffer): string {

@@ -6,6 +6,7 @@ import type { Delivery } from '../types.js';
 import { booqableUnifiedType } from './catalog.js';
 import type { BooqableDeliveryWire, BooqableEndpointWire } from './wire.js';
 
+const PLAIN_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
 
 /**
@@ -16,6 +17,11 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\
  */
 export function parseBooqableTime(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
+  // The common case, `2021-01-01T00:00:00Z` or with milliseconds, is the format Date parses exactly.
+  if (PLAIN_UTC.test(value)) {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
   const m = TIMESTAMP.exec(value.trim());
   if (!m) return null;
   const [, day, time, fraction = '', zone = 'Z'] = m;
@@ -56,9 +62,25 @@ function snake(className: string): string {
 
 /** The resource noun: v4 `resource_type` singularized, else v1 `object` snake-cased, else the event's noun. */
 export function booqableResourceNoun(wire: Pick<BooqableDeliveryWire, 'resource_type' | 'object' | 'event'>): string {
-  if (wire.resource_type) return singular(snake(wire.resource_type));
-  if (wire.object) return snake(wire.object);
+  if (wire.resource_type) return memo(nouns, `t:${wire.resource_type}`, () => singular(snake(wire.resource_type as string)));
+  if (wire.object) return memo(nouns, `o:${wire.object}`, () => snake(wire.object as string));
   return wire.event.split('.')[0] || 'unknown';
+}
+
+/**
+ * Resource nouns and unified types come from a few dozen vendor names, so each is computed once.
+ * The names arrive in deliveries, hence the bound: past it the cache starts over.
+ */
+const nouns = new Map<string, string>();
+const unifiedTypes = new Map<string, string>();
+function memo(cache: Map<string, string>, key: string, compute: () => string): string {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= 512) cache.clear();
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
 }
 
 /**
@@ -118,7 +140,7 @@ export function normalizeBooqableDelivery(delivery: Delivery): NormalizedEvent[]
   const resourceId = typeof rawId === 'string' && rawId !== '' ? rawId : typeof rawId === 'number' ? String(rawId) : null;
   return [
     {
-      type: booqableUnifiedType(wire.event),
+      type: memo(unifiedTypes, wire.event, () => booqableUnifiedType(wire.event)),
       providerEventType: wire.event,
       resource: { type: booqableResourceNoun(wire), id: resourceId },
       occurredAt: parseBooqableTime(wire.created_at),
