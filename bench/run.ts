@@ -16,10 +16,10 @@ import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../test/utils/databases.js';
 import { servicesAvailable } from './services.js';
 
-const DURATION = Number(process.env['BENCH_SECONDS'] ?? 6);
+const DURATION = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 /** Ingest runs alternate bare → SQLite → PostgreSQL this many times; medians are reported. */
-const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5));
 /** Sections to run, e.g. `BENCH_ONLY=ingest,latency` (all by default: ingest, latency, fanout, query). */
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'ingest,latency,fanout,query').split(',').map((s) => s.trim()));
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -101,12 +101,12 @@ function delivery(extra: Record<string, unknown> = {}): string {
   });
 }
 
-async function cannon(url: string): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
+async function cannon(url: string, duration = DURATION): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
   const result = await autocannon({
     url,
     method: 'POST',
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: delivery() }) }],
   });
@@ -401,6 +401,8 @@ async function main() {
       sqlite: [],
       postgresRedis: [],
     };
+    // Each server first takes 2 s of the same load, unmeasured: JIT warm-up, connection pools, page cache.
+    for (const url of [`${bare.url}/hooks/x`, sqlite.deliveryUrl, postgresRedis?.deliveryUrl]) if (url) await cannon(url, 2);
     // The VM's speed drifts between runs: alternating puts each hookgraph run next to a bare run.
     for (let round = 1; round <= ROUNDS; round++) {
       runs.bare.push(await cannon(`${bare.url}/hooks/x`));

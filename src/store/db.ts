@@ -45,8 +45,9 @@ export function openDb(databaseUrl: string): Db {
   // WAL lets readers run beside the writer; synchronous=FULL makes each commit durable before we ack.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
-  // Checkpoint every ~40 MB of log rather than SQLite's 4 MB: an index page rewritten by many commits
-  // is copied back to the database (and fsynced) once per checkpoint, so fewer checkpoints copy less.
+  // A commit that crosses this many WAL pages (~40 MB; SQLite's default is 4 MB) checkpoints inline,
+  // and its delivery waits. On a SQLite file the checkpoint thread (event-writer-worker.ts) normally
+  // gets there first, so this is the backstop.
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
