@@ -58,11 +58,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
   const log =
     logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.credentials', '*.apiKey', '*.accessToken'] });
   const { key } = resolveSecretKey(config.secretKey, config.dataDir);
-  const store = await createStore({
-    databaseUrl: config.databaseUrl,
-    secretKey: key,
-    onCheckpointError: (reason) => log.warn({ reason }, 'SQLite WAL checkpoint failed; the writer checkpoints on its own meanwhile'),
-  });
+  const store = await createStore({ databaseUrl: config.databaseUrl, secretKey: key });
   const bus = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const metrics = createMetrics();
   const sandbox = config.sandbox ? createSandbox() : null;

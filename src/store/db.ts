@@ -45,10 +45,6 @@ export function openDb(databaseUrl: string): Db {
   // WAL lets readers run beside the writer; synchronous=FULL makes each commit durable before we ack.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
-  // A commit that crosses this many WAL pages (~40 MB; SQLite's default is 4 MB) checkpoints inline,
-  // and its delivery waits. On a SQLite file the checkpoint thread (event-writer-worker.ts) normally
-  // gets there first, so this is the backstop.
-  sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const counter = { n: 0 };

@@ -14,13 +14,10 @@ export async function createStore({
   databaseUrl,
   secretKey,
   migrate = true,
-  onCheckpointError,
 }: {
   databaseUrl: string;
   secretKey: Buffer;
   migrate?: boolean;
-  /** Told when the SQLite checkpoint thread fails (not fatal: the writer's own checkpoints remain). */
-  onCheckpointError?: (reason: string) => void;
 }) {
   const db: Db = openDb(databaseUrl);
   const sealer = createSealer(secretKey);
@@ -28,8 +25,7 @@ export async function createStore({
   if (migrate) await migrateToLatest(db.kysely as unknown as Kysely<unknown>, db.dialect);
   const events = createEventStore(db);
   // SQLite files: appends (and their fsync) run on a writer thread; PostgreSQL's wait is already off-thread.
-  const threaded =
-    db.dialect === 'sqlite' && !databaseUrl.endsWith(':memory:') ? createThreadedAppend(databaseUrl, { onCheckpointError }) : null;
+  const threaded = db.dialect === 'sqlite' && !databaseUrl.endsWith(':memory:') ? createThreadedAppend(databaseUrl) : null;
   threaded?.warm();
   return {
     dialect: db.dialect,

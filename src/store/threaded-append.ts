@@ -10,17 +10,12 @@ type Reply = { id: number; ok: true; result: WireResult[] } | { id: number; ok: 
  * Runs SQLite event appends on a worker thread (see event-writer-worker.ts). The worker is the only
  * writer of the events table, so seq order stays commit order; reads stay on the main connection.
  */
-export function createThreadedAppend(
-  databaseUrl: string,
-  { checkpointMs = 200, onCheckpointError }: { checkpointMs?: number; onCheckpointError?: (reason: string) => void } = {},
-) {
+export function createThreadedAppend(databaseUrl: string) {
   let worker: Worker | null = null;
-  let checkpointer: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, { resolve(r: WireResult[]): void; reject(e: Error): void }>();
 
-  /** Both threads run event-writer-worker.ts, in the role given. */
-  function spawn(role: 'append' | 'checkpoint'): Worker {
+  function start(): Worker {
     const ts = import.meta.url.endsWith('.ts');
     const entry = new URL(`./event-writer-worker.${ts ? 'ts' : 'js'}`, import.meta.url).href;
     // A TypeScript checkout loads the worker through tsx's API, like bin/hookgraph.js does for the CLI.
@@ -33,11 +28,7 @@ export function createThreadedAppend(
       : null;
     const load = `import(${JSON.stringify(entry)})`;
     const bootstrap = tsxApi ? `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return ${load}; });` : `${load};`;
-    return new Worker(bootstrap, { eval: true, workerData: { databaseUrl, role, intervalMs: checkpointMs } });
-  }
-
-  function start(): Worker {
-    const w = spawn('append');
+    const w = new Worker(bootstrap, { eval: true, workerData: { databaseUrl } });
     w.on('message', (reply: Reply) => {
       const p = pending.get(reply.id);
       if (!p) return;
@@ -53,18 +44,6 @@ export function createThreadedAppend(
     w.on('error', fail);
     w.on('exit', (code) => fail(new Error(`event writer thread exited (${code})`)));
     w.unref();
-    if (!checkpointer) {
-      const c = spawn('checkpoint');
-      c.on('message', (m: { checkpointError?: string }) => {
-        if (m.checkpointError) onCheckpointError?.(m.checkpointError);
-      });
-      c.on('error', (error) => onCheckpointError?.(error.message));
-      c.on('exit', () => {
-        if (checkpointer === c) checkpointer = null;
-      });
-      c.unref();
-      checkpointer = c;
-    }
     return w;
   }
 
@@ -89,19 +68,15 @@ export function createThreadedAppend(
       return sent.then((results) => fromWireResults(events, results));
     },
     async close(): Promise<void> {
-      const threads = [worker, checkpointer].filter((t) => t !== null);
+      const w = worker;
       worker = null;
-      checkpointer = null;
+      if (!w) return;
       // Queued behind any append still in flight, so those commit first. Kept referenced so the
-      // process waits for the threads to finish.
-      await Promise.all(
-        threads.map((t) => {
-          t.ref();
-          const exited = new Promise((resolve) => t.once('exit', resolve));
-          t.postMessage('close');
-          return exited;
-        }),
-      );
+      // process waits for the thread to finish.
+      w.ref();
+      const exited = new Promise((resolve) => w.once('exit', resolve));
+      w.postMessage('close');
+      await exited;
     },
   };
 }
