@@ -177,14 +177,36 @@ describe.each(storeBackends)('ingest and stream on %s', (database) => {
     const post = () => fetch(w.deliveryUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const commits = async () =>
       Number(/^hookgraph_commit_rows_count (\d+)$/m.exec(await (await fetch(`${t.url}/metrics`)).text())?.[1] ?? 0);
+    const metric = async (line: string) => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${line} `))
+          ?.slice(line.length + 1) ?? 0,
+      );
+    };
+    const counted = () =>
+      Promise.all([
+        metric('hookgraph_deliveries_total{provider="BOOQABLE",status="200"}'),
+        metric('hookgraph_deliveries_total{provider="BOOQABLE",status="401"}'),
+        metric('hookgraph_events_stored_total{provider="BOOQABLE"}'),
+        metric('hookgraph_delivery_seconds_count{provider="BOOQABLE"}'),
+      ]);
     const commitsBefore = await commits();
+    const countedBefore = await counted();
     const first = await post();
     const second = await post();
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(await second.json()).toMatchObject({ stored: 0, duplicates: 1 });
+    const forged = await fetch(w.deliveryUrl.replace(/[^/]+$/, 'x'.repeat(32)), { method: 'POST', body });
+    expect(forged.status).toBe(401);
     // Two deliveries one after the other: two group commits, visible to operators on /metrics.
     expect((await commits()) - commitsBefore).toBe(2);
+    // Answers by provider and status, the one event stored, and a latency sample per answer.
+    const countedAfter = await counted();
+    expect(countedAfter.map((n, i) => n - (countedBefore[i] ?? 0))).toEqual([2, 1, 1, 3]);
     await ws.waitFor(1);
     await new Promise((r) => setTimeout(r, 150));
     expect(ws.items).toHaveLength(1);

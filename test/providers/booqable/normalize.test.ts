@@ -167,6 +167,22 @@ describe('Booqable delivery normalization', () => {
     expect(parseBooqableTime('2021-13-45T00:00:00Z')).toBeNull();
     expect(parseBooqableTime('2021-01-01T02:00:00+0200')?.toISOString()).toBe('2021-01-01T00:00:00.000Z');
   });
+
+  it('reads plain UTC timestamps to the millisecond, and refuses impossible ones', () => {
+    expect(parseBooqableTime('2021-06-30T23:59:58.123Z')?.getTime()).toBe(Date.UTC(2021, 5, 30, 23, 59, 58, 123));
+    expect(parseBooqableTime('2021-06-30T23:59:58Z')?.getTime()).toBe(Date.UTC(2021, 5, 30, 23, 59, 58));
+    expect(parseBooqableTime('2021-06-30T25:00:00Z')).toBeNull();
+  });
+
+  it('names each resource and event type by its own name, however many distinct ones pass through', () => {
+    // More distinct names than the normalizer remembers, seen twice each: its cache starts over on the way.
+    for (const round of [1, 2]) {
+      for (let i = 0; i < 700; i++) {
+        const [e] = normalizeBody({ id: `n${round}-${i}`, event: `x${i}_item.created`, resource_type: `x${i}_items`, data: { id: i } });
+        expect(e).toMatchObject({ type: `x${i}_item.created`, resource: { type: `x${i}_item`, id: String(i) } });
+      }
+    }
+  });
 });
 
 describe('Booqable delivery authentication', () => {
