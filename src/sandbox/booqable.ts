@@ -4,6 +4,7 @@ import qs from 'qs';
 import { safeEqual } from '../crypto.js';
 import { booqableEventAliases, booqableEventTypes } from '../providers/booqable/catalog.js';
 import type { BooqableApiPath, BooqableErrorDocument, BooqablePayloadVersion } from '../providers/booqable/wire.js';
+import { isObject, type Json } from '../providers/json.js';
 import { createSandboxRecorder, deliver, header, sandboxControls, sendJson } from './common.js';
 import type { SandboxDelivery, SandboxRequest, SandboxVendor, TriggerOptions } from './types.js';
 
@@ -17,7 +18,6 @@ interface Endpoint {
   updated_at: string;
 }
 
-type Json = Record<string, unknown>;
 type Answer = { status: number; body: unknown };
 
 /** `/<company>/api/(4|boomerang)/webhook_endpoints[/<id>]`: the company segment stands for `<company>.booqable.com`. */
@@ -36,8 +36,6 @@ const error = (status: number, title: string, detail: string, pointer?: string):
   return { status, body: doc };
 };
 const unprocessable = (attr: string, detail: string) => error(422, 'Unprocessable Entity', `${attr} ${detail}`, `/data/attributes/${attr}`);
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Attribute value as Booqable filters and sorts it. */
 function attr(e: Endpoint, name: string): string {
