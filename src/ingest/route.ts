@@ -31,30 +31,17 @@ export function dedupKeyOf(e: NormalizedEvent, webhookId: string, raw: Buffer, i
   return `body:${sha256Hex(Buffer.concat([Buffer.from(`${webhookId}\n`), raw]))}${count > 1 ? `#${index}` : ''}`;
 }
 
-function once<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let value = cache.get(key);
-  if (value === undefined) {
-    value = make();
-    cache.set(key, value);
-  }
-  return value;
-}
-
 /**
  * The ingest job as a plain Node handler in front of yoga: authenticate on the raw bytes, parse,
  * normalize, dedup, commit, answer 200, then publish. Bad input gets a 4xx and changes nothing.
  */
 export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyBytes }: IngestDeps) {
-  // Labelled metric children, looked up once per provider and status (few of each) rather than per delivery.
-  const answered = new Map<string, { inc(): void }>();
-  const timed = new Map<string, { observe(seconds: number): void }>();
-  const storedBy = new Map<string, { inc(n: number): void }>();
   return async function handleDelivery(req: IncomingMessage, res: ServerResponse, webhookId: string, token: string): Promise<void> {
     const started = performance.now();
     let provider = 'unknown';
     const reply = (status: number, body: Record<string, unknown>) => {
-      once(answered, `${provider} ${status}`, () => metrics.deliveries.labels(provider, String(status))).inc();
-      once(timed, provider, () => metrics.deliveryLatency.labels(provider)).observe((performance.now() - started) / 1000);
+      metrics.deliveries.inc({ provider, status: String(status) });
+      metrics.deliveryLatency.observe({ provider }, (performance.now() - started) / 1000);
       const text = JSON.stringify(body);
       res.writeHead(status, {
         'content-type': 'application/json',
@@ -112,7 +99,7 @@ export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyB
       }
       const stored = appended.filter((a) => a !== null);
       reply(200, { received: rows.length, stored: stored.length, duplicates: rows.length - stored.length });
-      once(storedBy, provider, () => metrics.eventsStored.labels(provider)).inc(stored.length);
+      metrics.eventsStored.inc({ provider }, stored.length);
       for (const a of stored) bus.publish(a);
       log.debug({ webhookId, provider, stored: stored.length, duplicates: rows.length - stored.length }, 'delivery accepted');
     } catch (error) {

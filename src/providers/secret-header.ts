@@ -8,10 +8,11 @@ import { safeEqual } from '../crypto.js';
  */
 export const SECRET_HEADER = 'X-Hookgraph-Secret';
 
-/** The header's value equals the webhook's secret (constant time); missing, repeated or empty fails. */
+/**
+ * The header's value equals the webhook's secret (constant time). A missing header or an empty secret
+ * fails; so does a repeated header, which Node joins into one `a, b` value.
+ */
 export function verifySecretHeader(headers: IncomingHttpHeaders, _rawBody: Buffer, secret: string): boolean {
   const value = headers[SECRET_HEADER.toLowerCase()];
-  const presented = Array.isArray(value) ? value[0] : value;
-  if (typeof presented !== 'string' || secret === '') return false;
-  return safeEqual(presented, secret);
+  return typeof value === 'string' && secret !== '' && safeEqual(value, secret);
 }
