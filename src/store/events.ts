@@ -98,7 +98,8 @@ async function headOf(db: Kysely<Database>, tenantId: string): Promise<number | 
 export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kysely' | 'dialect' | 'sqlite'>) {
   if (dialect === 'sqlite' && !sqlite) throw new Error('a SQLite event store needs the SQLite connection');
   // SQLite appends through prepared statements (sqlite-append.ts); the Kysely path below is PostgreSQL's.
-  const sqliteAppend = sqlite ? createSqliteAppend(sqlite) : null;
+  // Made on the first append: where the writer thread appends, this connection never does.
+  let sqliteAppend: ReturnType<typeof createSqliteAppend> | null = null;
   return {
     /**
      * Appends events in one transaction. Returns, in input order, the stored event or null for a
@@ -110,7 +111,10 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
      */
     async append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]> {
       if (events.length === 0) return [];
-      if (sqliteAppend) return fromWireResults(events, sqliteAppend(events.map(toWireRow)));
+      if (sqlite) {
+        sqliteAppend ??= createSqliteAppend(sqlite);
+        return fromWireResults(events, sqliteAppend(events.map(toWireRow)));
+      }
       return db.transaction().execute(async (trx) => {
         const tenants = [...new Set(events.map((e) => e.tenantId))].sort();
         const heads = new Map<string, number | null>();

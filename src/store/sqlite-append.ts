@@ -3,8 +3,6 @@ import type SqliteDatabase from 'better-sqlite3';
 import type { AppendedEvent, NewEvent } from './events.js';
 import { uuidv7 } from './uuidv7.js';
 
-const HASH_SPACE = 2 ** 53;
-
 /**
  * SQLite's dedup slot for (webhook, dedup key): 53 bits of SHA-256, so it is exact as a JS number and
  * as a SQLite INTEGER. A collision costs one probe (see createSqliteAppend), never a lost event.
@@ -77,53 +75,140 @@ export function fromWireResults(events: readonly NewEvent[], results: readonly W
   });
 }
 
+/** hash → seq of the rows holding it (an array only when different keys share a hash). */
+type Keys = Map<number, number | number[]>;
+
+function put(keys: Keys, hash: number, seq: number): void {
+  const had = keys.get(hash);
+  keys.set(hash, had === undefined ? seq : Array.isArray(had) ? [...had, seq] : [had, seq]);
+}
+
+const NONE: readonly number[] = [];
+function seqsOf(keys: Keys | undefined, hash: number): readonly number[] {
+  const v = keys?.get(hash);
+  return v === undefined ? NONE : Array.isArray(v) ? v : [v];
+}
+
 /**
  * Event appends on SQLite with prepared statements: one IMMEDIATE transaction per batch, one
  * statement execution per row, no query building. Same contract as EventStore.append, on wire rows.
  *
- * Dedup: a unique index on a 53-bit hash of (webhook, key) instead of on the two text columns. Keys
- * are random (vendor ids, body hashes), so every insert lands on a random index page, and SQLite
- * writes whole pages to its log: the narrow index holds ~5× more entries per page and roughly
- * halved the per-row write cost here. A hash already held by a different (webhook, key) is probed
- * linearly (h+1, h+2, …) and the stored row's own columns decide, so dedup stays exact.
+ * Dedup is exact on (webhook, key), looked up by a 53-bit hash of the two. Keys are random (vendor
+ * ids, body hashes), so a unique index on them puts every insert on a random index page, and
+ * SQLite writes whole pages to its log: that index was half of all the writing per event. So the
+ * events table has no dedup index. A key's hash lives in two places:
+ * - in memory (`active`), for the rows appended since the last merge, rebuilt from the events
+ *   table (`dedup_hash`, seq > the merge mark) when the appender starts, so a crash loses nothing;
+ * - in `event_dedup (hash, seq)`, for the rest. Once `generation` keys have gathered in memory they
+ *   are frozen, sorted by hash and merged into it a few at a time with the next appends (at least
+ *   twice as many as each append adds), so each merge step writes a handful of neighbouring pages;
+ *   the step that merges the last of them moves the mark in the same transaction.
+ * A hash found in either place is only a candidate: the stored row's own columns decide.
  * Rows without a webhook are never deduplicated (as the PostgreSQL unique index treats NULLs).
+ *
+ * The appender must be the only writer of events on its file (the writer thread is; SQLite runs one
+ * process), since its memory is part of the dedup index.
  */
-export function createSqliteAppend(sqlite: SqliteDatabase.Database, { hash = dedupHash }: { hash?: typeof dedupHash } = {}) {
+export function createSqliteAppend(
+  sqlite: SqliteDatabase.Database,
+  { hash = dedupHash, generation = 1 << 16 }: { hash?: typeof dedupHash; generation?: number } = {},
+) {
   const head = sqlite.prepare('select max(seq) from events where tenant_id = ?').pluck();
   const insert = sqlite.prepare(
     `insert into events (tenant_id, webhook_id, provider, type, provider_event_type, resource_type, resource_id,
          occurred_at, received_at, test, payload, dedup_key, id, dedup_hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (dedup_hash) do nothing`,
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const holder = sqlite.prepare('select webhook_id, dedup_key from events where dedup_hash = ?');
+  const holder = sqlite.prepare('select webhook_id, dedup_key from events where seq = ?');
+  const mergedSeq = sqlite.prepare('select seq from event_dedup where hash = ? limit 1').pluck();
+  const mergedSeqs = sqlite.prepare('select seq from event_dedup where hash = ?').pluck();
+  const merge = sqlite.prepare('insert or ignore into event_dedup (hash, seq) values (?, ?)');
+  const setMark = sqlite.prepare('insert into event_dedup_mark (id, seq) values (1, ?) on conflict (id) do update set seq = excluded.seq');
 
-  const append = sqlite.transaction((rows: readonly WireRow[]): WireResult[] => {
+  const mark = (sqlite.prepare('select seq from event_dedup_mark where id = 1').pluck().get() as number | undefined) ?? 0;
+  let active: Keys = new Map();
+  /** Keys in `active` (a hash may hold several), and the highest seq among them. */
+  let activeCount = 0;
+  let activeTop = mark;
+  for (const r of sqlite
+    .prepare('select seq, dedup_hash from events where seq > ? and dedup_hash is not null order by seq')
+    .raw()
+    .iterate(mark) as IterableIterator<[number, number]>) {
+    put(active, r[1], r[0]);
+    activeCount++;
+    activeTop = r[0];
+  }
+  /** Keys being merged into event_dedup, in hash order; `upto` becomes the mark when all are in. */
+  let frozen: { keys: Keys; order: Float64Array; next: number; upto: number } | null = null;
+
+  function isDuplicate(slot: number, webhookId: string, dedupKey: string, staged: Keys): boolean {
+    // Most keys are new: one indexed probe of event_dedup tells, and only a hit reads its rows.
+    const merged = mergedSeq.get(slot) === undefined ? NONE : (mergedSeqs.all(slot) as number[]);
+    for (const seqs of [seqsOf(staged, slot), seqsOf(active, slot), seqsOf(frozen?.keys, slot), merged]) {
+      for (const seq of seqs) {
+        const held = holder.get(seq) as { webhook_id: string; dedup_key: string } | undefined;
+        if (held && held.webhook_id === webhookId && held.dedup_key === dedupKey) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Merges frozen keys from `from` on, at least `quota` of them; returns where it stopped. */
+  function mergeFrozen(f: NonNullable<typeof frozen>, from: number, quota: number): number {
+    const end = Math.min(f.order.length, from + quota);
+    for (let i = from; i < end; i++) {
+      const h = f.order[i] as number;
+      for (const seq of seqsOf(f.keys, h)) merge.run(h, seq);
+    }
+    if (end === f.order.length) setMark.run(f.upto);
+    return end;
+  }
+
+  const append = sqlite.transaction((rows: readonly WireRow[], staged: Keys) => {
     const heads = new Map<string, number | null>();
-    return rows.map((row) => {
+    const results = rows.map((row): WireResult => {
       const [tenantId, webhookId, , , , , , , , , , dedupKey] = row;
+      const slot = webhookId === null ? null : hash(webhookId, dedupKey);
+      if (slot !== null && isDuplicate(slot, webhookId as string, dedupKey, staged)) return null;
       if (!heads.has(tenantId)) heads.set(tenantId, (head.get(tenantId) as number | null) ?? null);
       const id = uuidv7();
-      let slot = webhookId === null ? null : hash(webhookId, dedupKey);
-      let seq: number | undefined;
-      for (;;) {
-        // No RETURNING: SQLite would stage each returned row in a temporary table.
-        const done = insert.run(...row, id, slot);
-        if (done.changes === 1) {
-          seq = Number(done.lastInsertRowid);
-          break;
-        }
-        if (slot === null) break;
-        const held = holder.get(slot) as { webhook_id: string; dedup_key: string } | undefined;
-        if (held && held.webhook_id === webhookId && held.dedup_key === dedupKey) break; // a duplicate
-        slot = (slot + 1) % HASH_SPACE;
-      }
-      if (seq === undefined) return null;
+      // No RETURNING: SQLite would stage each returned row in a temporary table.
+      const seq = Number(insert.run(...row, id, slot).lastInsertRowid);
+      if (slot !== null) put(staged, slot, seq);
       const prevSeq = heads.get(tenantId) ?? null;
       heads.set(tenantId, seq);
       return [id, seq, prevSeq];
     });
+    // Merge work rides along: twice what this append added, all of it if memory has grown too far.
+    const merged = frozen
+      ? mergeFrozen(frozen, frozen.next, activeCount >= 2 * generation ? Number.POSITIVE_INFINITY : Math.max(64, 2 * rows.length))
+      : 0;
+    return { results, merged };
   });
+
   // IMMEDIATE takes the write lock up front, so a batch never fails halfway on a lock upgrade.
-  return (rows: readonly WireRow[]): WireResult[] => (rows.length === 0 ? [] : append.immediate(rows));
+  return (rows: readonly WireRow[]): WireResult[] => {
+    if (rows.length === 0) return [];
+    // Keys go into memory only once their rows have committed.
+    const staged: Keys = new Map();
+    const { results, merged } = append.immediate(rows, staged);
+    for (const h of staged.keys()) {
+      for (const seq of seqsOf(staged, h)) {
+        put(active, h, seq);
+        activeCount++;
+        activeTop = Math.max(activeTop, seq);
+      }
+    }
+    if (frozen) {
+      frozen.next = merged;
+      if (merged === frozen.order.length) frozen = null;
+    }
+    if (!frozen && activeCount >= generation) {
+      const order = Float64Array.from(active.keys()).sort();
+      frozen = { keys: active, order, next: 0, upto: activeTop };
+      active = new Map();
+      activeCount = 0;
+    }
+    return results;
+  };
 }

@@ -63,10 +63,10 @@ describe('SQLite append', () => {
     expect(Number.isSafeInteger(row.dedup_hash)).toBe(true);
   });
 
-  it('keeps dedup exact when different keys share a hash: it probes to the next slot', async () => {
+  it('keeps dedup exact when different keys share a hash, in memory and once merged', async () => {
     const db = await sqliteDb();
-    // Every key hashes to the same slot (near the top of the space, so probing wraps to 0).
-    const append = appender(db.sqlite, { hash: () => 2 ** 53 - 2 });
+    // Every key hashes to the same value; a generation of 2 keys is frozen and merged at once.
+    const append = appender(db.sqlite, { hash: () => 42, generation: 2 });
     const tenantId = randomUUID();
     const w1 = randomUUID();
     const w2 = randomUUID();
@@ -77,9 +77,8 @@ describe('SQLite append', () => {
       newEvent(tenantId, { webhookId: w1, dedupKey: 'id:c' }),
     ]);
     expect([a, b, c, d].every((x) => x !== null)).toBe(true);
-    const slots = db.sqlite.prepare('select dedup_hash from events order by seq').pluck().all();
-    expect(slots).toEqual([2 ** 53 - 2, 2 ** 53 - 1, 0, 1]);
-    // Each one again, in another order and batch, is a duplicate; a fifth key takes the next slot.
+    expect(db.sqlite.prepare('select dedup_hash from events order by seq').pluck().all()).toEqual([42, 42, 42, 42]);
+    // Each one again, in another order and batch, is a duplicate; a fifth key is not.
     const again = append([
       newEvent(tenantId, { webhookId: w1, dedupKey: 'id:c' }),
       newEvent(tenantId, { webhookId: w2, dedupKey: 'id:a' }),
@@ -90,6 +89,78 @@ describe('SQLite append', () => {
     expect(again.map((x) => x !== null)).toEqual([false, false, true, false, false]);
     expect(again[2]?.prevSeq).toBe(d?.event.seq);
     expect(db.sqlite.prepare('select count(*) from events').pluck().get()).toBe(5);
+    // The first four were merged with that second append; all five are found there after a restart.
+    expect(db.sqlite.prepare('select hash, seq from event_dedup order by seq').raw().all()).toEqual(
+      [a, b, c, d].map((x) => [42, x?.event.seq]),
+    );
+    const restarted = appender(db.sqlite, { hash: () => 42 });
+    const third = restarted([
+      newEvent(tenantId, { webhookId: w1, dedupKey: 'id:e' }),
+      newEvent(tenantId, { webhookId: w2, dedupKey: 'id:b' }),
+      newEvent(tenantId, { webhookId: w1, dedupKey: 'id:b' }),
+    ]);
+    expect(third.map((x) => x !== null)).toEqual([false, true, false]);
+  });
+
+  it('merges keys into event_dedup in hash order, a few per append, and moves the mark with the last', async () => {
+    const db = await sqliteDb();
+    const append = appender(db.sqlite, { generation: 100 });
+    const tenantId = randomUUID();
+    const webhookId = randomUUID();
+    const batch = (n: number) => Array.from({ length: n }, () => newEvent(tenantId, { webhookId }));
+    const mark = () => db.sqlite.prepare('select seq from event_dedup_mark').pluck().get();
+    const merged = () => db.sqlite.prepare('select count(*) from event_dedup').pluck().get();
+    const first = append(batch(100));
+    const hashOf = (seq: number | undefined) =>
+      dedupHash(webhookId, db.sqlite.prepare('select dedup_key from events where seq = ?').pluck().get(seq) as string);
+    const byHash = first.map((x) => [hashOf(x?.event.seq), x?.event.seq]).sort(([x], [y]) => (x as number) - (y as number));
+    const mergedRows = () => db.sqlite.prepare('select hash, seq from event_dedup order by hash').raw().all();
+    // 100 keys in memory: frozen now, merged from the next append on, at least 64 per append, lowest hashes first.
+    expect([merged(), mark()]).toEqual([0, 0]);
+    append(batch(1));
+    expect(mark()).toBe(0);
+    expect(mergedRows()).toEqual(byHash.slice(0, 64));
+    append(batch(1));
+    expect(mergedRows()).toEqual(byHash);
+    expect(mark()).toBe(first.at(-1)?.event.seq);
+    // The merged ones and the newer ones still in memory are all duplicates.
+    const keys = db.sqlite.prepare('select dedup_key from events order by seq').pluck().all() as string[];
+    expect(keys).toHaveLength(102);
+    expect(append(keys.map((dedupKey) => newEvent(tenantId, { webhookId, dedupKey }))).every((x) => x === null)).toBe(true);
+  });
+
+  it('rebuilds its memory from the log on start: keys not merged before a stop are still found', async () => {
+    const db = await sqliteDb();
+    const tenantId = randomUUID();
+    const webhookId = randomUUID();
+    const events = Array.from({ length: 150 }, () => newEvent(tenantId, { webhookId }));
+    // Stopped halfway through a merge: 100 frozen, 64 of them merged, the mark not moved.
+    const first = appender(db.sqlite, { generation: 100 });
+    first(events.slice(0, 100));
+    first(events.slice(100, 101));
+    expect(db.sqlite.prepare('select count(*) from event_dedup').pluck().get()).toBe(64);
+    // The new appender finds those 101 in the log and freezes them again with its first append.
+    const restarted = appender(db.sqlite, { generation: 100 });
+    expect(restarted(events.slice(0, 101).map((e) => ({ ...e }))).every((x) => x === null)).toBe(true);
+    const rest = restarted(events.slice(101)); // 49 new ones, and 98 keys merged
+    expect(rest.every((x) => x !== null)).toBe(true);
+    restarted([newEvent(tenantId, { webhookId })]); // the last 3 merged, the mark moved
+    // Merged twice, stored once.
+    expect(db.sqlite.prepare('select count(*) from event_dedup').pluck().get()).toBe(101);
+    expect(db.sqlite.prepare('select seq from event_dedup_mark').pluck().get()).toBe(101);
+    expect(restarted(events.map((e) => ({ ...e }))).every((x) => x === null)).toBe(true);
+    expect(db.sqlite.prepare('select count(*) from events').pluck().get()).toBe(151);
+  });
+
+  it('keeps no key of a batch that rolled back', async () => {
+    const db = await sqliteDb();
+    const append = appender(db.sqlite);
+    const tenantId = randomUUID();
+    const good = newEvent(tenantId, { webhookId: randomUUID() });
+    const bad = { ...newEvent(tenantId, { webhookId: randomUUID() }), provider: null } as unknown as NewEvent;
+    expect(() => append([good, bad])).toThrow(/NOT NULL/);
+    expect(append([{ ...good }])[0]).not.toBeNull();
+    expect(append([{ ...good }])[0]).toBeNull();
   });
 
   it('never deduplicates events without a webhook', async () => {
@@ -109,8 +180,8 @@ describe('SQLite append', () => {
   });
 });
 
-describe('migration 0003 on a SQLite log written before it', () => {
-  it('backfills the dedup hash, so deliveries stored earlier are still recognised', async () => {
+describe('migrations 0003 and 0004 on a SQLite log written before them', () => {
+  it('backfill the dedup hash and move it to event_dedup, so deliveries stored earlier are still recognised', async () => {
     const db = await sqliteDb('0002_events_fewer_indexes');
     const tenantId = randomUUID();
     const w1 = randomUUID();
@@ -121,9 +192,16 @@ describe('migration 0003 on a SQLite log written before it', () => {
        values (?, ?, ?, 'BOOQABLE', 'invoice.created', 'invoice.created', null, '2026-01-01T00:00:00.000Z', 0, '{}', 'id:one')`,
     );
     for (const w of [w1, w2, null]) insert.run(randomUUID(), tenantId, w);
-    expect(await migrateToLatest(db.kysely as unknown as Kysely<unknown>, 'sqlite')).toEqual(['0003_events_dedup_hash']);
+    const migrate = (target?: string) => migrateToLatest(db.kysely as unknown as Kysely<unknown>, 'sqlite', target);
+    expect(await migrate('0003_events_dedup_hash')).toEqual(['0003_events_dedup_hash']);
     const slots = db.sqlite.prepare('select dedup_hash from events order by seq').pluck().all();
     expect(slots).toEqual([dedupHash(w1, 'id:one'), dedupHash(w2, 'id:one'), null]);
+    expect(await migrate()).toEqual(['0004_event_dedup_table']);
+    expect(db.sqlite.prepare('select hash, seq from event_dedup order by seq').raw().all()).toEqual([
+      [dedupHash(w1, 'id:one'), 1],
+      [dedupHash(w2, 'id:one'), 2],
+    ]);
+    expect(db.sqlite.prepare('select seq from event_dedup_mark').pluck().get()).toBe(3);
     const events = createEventStore(db);
     const again = await events.append([
       newEvent(tenantId, { webhookId: w1, dedupKey: 'id:one' }),
@@ -137,6 +215,28 @@ describe('migration 0003 on a SQLite log written before it', () => {
       .pluck()
       .all();
     expect(indexes).not.toContain('events_dedup');
-    expect(indexes).toContain('events_dedup_hash');
+    expect(indexes).not.toContain('events_dedup_hash');
+  });
+
+  it('0004 gives a row that 0003 probed past a taken hash its own hash back', async () => {
+    const db = await sqliteDb('0003_events_dedup_hash');
+    const tenantId = randomUUID();
+    const w1 = randomUUID();
+    const w2 = randomUUID();
+    const taken = dedupHash(w1, 'id:a');
+    // As 0003 stored a collision: the second key found its hash taken and held the next slot.
+    const insert = db.sqlite.prepare(
+      `insert into events (id, tenant_id, webhook_id, provider, type, provider_event_type, occurred_at, received_at, test, payload, dedup_key, dedup_hash)
+       values (?, ?, ?, 'BOOQABLE', 'invoice.created', 'invoice.created', null, '2026-01-01T00:00:00.000Z', 0, '{}', ?, ?)`,
+    );
+    insert.run(randomUUID(), tenantId, w1, 'id:a', taken);
+    insert.run(randomUUID(), tenantId, w2, 'id:b', taken + 1);
+    await migrateToLatest(db.kysely as unknown as Kysely<unknown>, 'sqlite');
+    expect(db.sqlite.prepare('select dedup_hash from events order by seq').pluck().all()).toEqual([taken, dedupHash(w2, 'id:b')]);
+    const again = await createEventStore(db).append([
+      newEvent(tenantId, { webhookId: w2, dedupKey: 'id:b' }),
+      newEvent(tenantId, { webhookId: w1, dedupKey: 'id:a' }),
+    ]);
+    expect(again).toEqual([null, null]);
   });
 });
