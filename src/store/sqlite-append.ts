@@ -141,16 +141,25 @@ export function createSqliteAppend(
   /** Keys being merged into event_dedup, in hash order; `upto` becomes the mark when all are in. */
   let frozen: { keys: Keys; order: Float64Array; next: number; upto: number } | null = null;
 
+  function holds(seq: number, webhookId: string, dedupKey: string): boolean {
+    const held = holder.get(seq) as { webhook_id: string; dedup_key: string } | undefined;
+    return held !== undefined && held.webhook_id === webhookId && held.dedup_key === dedupKey;
+  }
+
+  function anyHolds(seqs: number | number[] | undefined, webhookId: string, dedupKey: string): boolean {
+    if (seqs === undefined) return false;
+    if (!Array.isArray(seqs)) return holds(seqs, webhookId, dedupKey);
+    return seqs.some((seq) => holds(seq, webhookId, dedupKey));
+  }
+
   function isDuplicate(slot: number, webhookId: string, dedupKey: string, staged: Keys): boolean {
-    // Most keys are new: one indexed probe of event_dedup tells, and only a hit reads its rows.
-    const merged = mergedSeq.get(slot) === undefined ? NONE : (mergedSeqs.all(slot) as number[]);
-    for (const seqs of [seqsOf(staged, slot), seqsOf(active, slot), seqsOf(frozen?.keys, slot), merged]) {
-      for (const seq of seqs) {
-        const held = holder.get(seq) as { webhook_id: string; dedup_key: string } | undefined;
-        if (held && held.webhook_id === webhookId && held.dedup_key === dedupKey) return true;
-      }
-    }
-    return false;
+    return (
+      anyHolds(staged.get(slot), webhookId, dedupKey) ||
+      anyHolds(active.get(slot), webhookId, dedupKey) ||
+      anyHolds(frozen?.keys.get(slot), webhookId, dedupKey) ||
+      // Most keys are new: one indexed probe of event_dedup tells, and only a hit reads its rows.
+      (mergedSeq.get(slot) !== undefined && anyHolds(mergedSeqs.all(slot) as number[], webhookId, dedupKey))
+    );
   }
 
   /** Merges frozen keys from `from` on, at least `quota` of them; returns where it stopped. */
