@@ -56,6 +56,8 @@ export function createEventWriter(store: Store, { maxBatch = 512, metrics }: { m
 
   return {
     write(events: NewEvent[]): Promise<(AppendedEvent | null)[]> {
+      // A commit answered meanwhile is settled first, so its callers and the next batch go on now.
+      store.pollAppends();
       return new Promise((resolve, reject) => {
         queue.push({ events, resolve, reject });
         // Wait one turn so deliveries parsed in the same tick join the first batch too.

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { openDb } from './db.js';
 import { createSqliteAppend, type WireRow } from './sqlite-append.js';
 
@@ -7,19 +7,21 @@ import { createSqliteAppend, type WireRow } from './sqlite-append.js';
  * the commit's fsync never block the thread that serves HTTP. Rows arrive and results leave as
  * flat arrays (see WireRow).
  */
-const db = openDb((workerData as { databaseUrl: string }).databaseUrl);
+const { databaseUrl, replies } = workerData as { databaseUrl: string; replies: MessagePort };
+const db = openDb(databaseUrl);
 if (!db.sqlite) throw new Error('the event writer thread is for SQLite only');
 const append = createSqliteAppend(db.sqlite);
 
 parentPort?.on('message', async (message: { id: number; rows: WireRow[] } | 'close') => {
   if (message === 'close') {
     await db.destroy();
+    replies.close();
     parentPort?.close();
     return;
   }
   try {
-    parentPort?.postMessage({ id: message.id, ok: true, result: append(message.rows) });
+    replies.postMessage({ id: message.id, ok: true, result: append(message.rows) });
   } catch (error) {
-    parentPort?.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    replies.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
   }
 });

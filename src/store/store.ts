@@ -37,6 +37,8 @@ export async function createStore({
     connections: createConnectionStore(db.kysely, sealer),
     webhooks: createWebhookStore(db.kysely, sealer),
     events: threaded ? { ...events, append: threaded.append } : events,
+    /** Settles appends whose commits have been answered already (see threaded-append.ts). */
+    pollAppends: threaded ? threaded.poll : () => {},
     async ping(): Promise<void> {
       await sql`select 1`.execute(db.kysely);
     },

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { AppendedEvent, NewEvent } from './events.js';
 import { fromWireResults, toWireRow, type WireResult } from './sqlite-append.js';
 
@@ -9,9 +9,15 @@ type Reply = { id: number; ok: true; result: WireResult[] } | { id: number; ok: 
 /**
  * Runs SQLite event appends on a worker thread (see event-writer-worker.ts). The worker is the only
  * writer of the events table, so seq order stays commit order; reads stay on the main connection.
+ *
+ * Answers come back on their own port. Besides its listener, which runs when the HTTP thread gets to
+ * it, `poll()` takes answers that are already there at once: the ingest path calls it per delivery,
+ * so under load a commit is acknowledged (and the next one started) without waiting for the HTTP
+ * thread to finish the turn of its event loop.
  */
 export function createThreadedAppend(databaseUrl: string) {
   let worker: Worker | null = null;
+  let replies: MessagePort | null = null;
   let nextId = 1;
   const pending = new Map<number, { resolve(r: WireResult[]): void; reject(e: Error): void }>();
 
@@ -28,16 +34,17 @@ export function createThreadedAppend(databaseUrl: string) {
       : null;
     const load = `import(${JSON.stringify(entry)})`;
     const bootstrap = tsxApi ? `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return ${load}; });` : `${load};`;
-    const w = new Worker(bootstrap, { eval: true, workerData: { databaseUrl } });
-    w.on('message', (reply: Reply) => {
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.result);
-      else p.reject(new Error(`event append failed: ${reply.error}`));
-    });
+    const { port1, port2 } = new MessageChannel();
+    const w = new Worker(bootstrap, { eval: true, workerData: { databaseUrl, replies: port2 }, transferList: [port2] });
+    port1.on('message', settle);
+    port1.unref();
+    replies = port1;
     const fail = (error: Error) => {
+      // Answers the thread sent before it stopped still count.
+      for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) settle(m.message as Reply);
       worker = null;
+      replies = null;
+      port1.close();
       for (const p of pending.values()) p.reject(error);
       pending.clear();
     };
@@ -47,7 +54,20 @@ export function createThreadedAppend(databaseUrl: string) {
     return w;
   }
 
+  function settle(reply: Reply): void {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply.result);
+    else p.reject(new Error(`event append failed: ${reply.error}`));
+  }
+
   return {
+    /** Settles the appends whose answers have arrived, now. */
+    poll(): void {
+      if (!replies || pending.size === 0) return;
+      for (let m = receiveMessageOnPort(replies); m; m = receiveMessageOnPort(replies)) settle(m.message as Reply);
+    },
     /** Starts the thread ahead of the first delivery. */
     warm(): void {
       worker ??= start();
@@ -57,12 +77,16 @@ export function createThreadedAppend(databaseUrl: string) {
       worker ??= start();
       const id = nextId++;
       const w = worker;
+      const port = replies;
       const sent = new Promise<WireResult[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.ref();
+        port?.ref();
         w.postMessage({ id, rows: events.map(toWireRow) });
       }).finally(() => {
-        if (pending.size === 0) w.unref();
+        if (pending.size > 0) return;
+        w.unref();
+        port?.unref();
       });
       // Stored events are rebuilt from what was sent (with the caller's parsed payloads) plus id and seq.
       return sent.then((results) => fromWireResults(events, results));

@@ -145,3 +145,44 @@ describe.each(storeBackends)('store on %s', (backend) => {
     expect(await store.events.get(randomUUID(), stored?.event.id ?? '')).toBeNull();
   });
 });
+
+describe('store on SQLite: the writer thread', () => {
+  let db: TestDatabase;
+  let store: Store;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    store = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  const event = (tenantId: string, webhookId: string) => newEvent(tenantId, { webhookId });
+
+  it('answers every append still in flight when it is closed', async () => {
+    const own = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
+    const tenantId = randomUUID();
+    const appends = Array.from({ length: 20 }, () => own.events.append([event(tenantId, randomUUID())]));
+    await own.close();
+    const results = await Promise.all(appends);
+    expect(results.every(([r]) => r !== null && r !== undefined && r.event.seq > 0)).toBe(true);
+    expect(await store.events.count(tenantId)).toBe(20);
+  });
+
+  it('settles a committed append on pollAppends, without waiting for an event-loop turn', async () => {
+    let settled = false;
+    const appended = store.events.append([event(randomUUID(), randomUUID())]).then(() => {
+      settled = true;
+    });
+    // This thread never returns to its event loop here, so the port's listener cannot run; only poll can.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 100 && !settled; i++) {
+      Atomics.wait(pause, 0, 0, 20);
+      store.pollAppends();
+      for (let j = 0; j < 10; j++) await null;
+    }
+    expect(settled).toBe(true);
+    await appended;
+  });
+});
