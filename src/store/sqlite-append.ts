@@ -4,8 +4,8 @@ import type { AppendedEvent, NewEvent } from './events.js';
 import { uuidv7 } from './uuidv7.js';
 
 /**
- * SQLite's dedup slot for (webhook, dedup key): 53 bits of SHA-256, so it is exact as a JS number and
- * as a SQLite INTEGER. A collision costs one probe (see createSqliteAppend), never a lost event.
+ * SQLite's dedup hash for (webhook, dedup key): 53 bits of SHA-256, so it is exact as a JS number and
+ * as a SQLite INTEGER. A collision costs a read of the other row (see createSqliteAppend), never a lost event.
  */
 export function dedupHash(webhookId: string, dedupKey: string): number {
   return Number(digest('sha256', `${webhookId}\n${dedupKey}`, 'buffer').readBigUInt64BE(0) >> 11n);
@@ -106,8 +106,8 @@ function seqsOf(keys: Keys | undefined, hash: number): readonly number[] {
  * A hash found in either place is only a candidate: the stored row's own columns decide.
  * Rows without a webhook are never deduplicated (as the PostgreSQL unique index treats NULLs).
  *
- * The appender must be the only writer of events on its file (the writer thread is; SQLite runs one
- * process), since its memory is part of the dedup index.
+ * Its memory is part of the dedup index, so each transaction first reads the keys of any rows that
+ * another writer (another appender on the file) committed since this one last looked.
  */
 export function createSqliteAppend(
   sqlite: SqliteDatabase.Database,
@@ -123,21 +123,31 @@ export function createSqliteAppend(
   const mergedSeq = sqlite.prepare('select seq from event_dedup where hash = ? limit 1').pluck();
   const mergedSeqs = sqlite.prepare('select seq from event_dedup where hash = ?').pluck();
   const merge = sqlite.prepare('insert or ignore into event_dedup (hash, seq) values (?, ?)');
-  const setMark = sqlite.prepare('insert into event_dedup_mark (id, seq) values (1, ?) on conflict (id) do update set seq = excluded.seq');
+  const setMark = sqlite.prepare(
+    'insert into event_dedup_mark (id, seq) values (1, ?) on conflict (id) do update set seq = max(seq, excluded.seq)',
+  );
+  const top = sqlite.prepare('select max(seq) from events').pluck();
+  const keysAfter = sqlite.prepare('select seq, dedup_hash from events where seq > ? and dedup_hash is not null order by seq').raw();
 
   const mark = (sqlite.prepare('select seq from event_dedup_mark where id = 1').pluck().get() as number | undefined) ?? 0;
   let active: Keys = new Map();
   /** Keys in `active` (a hash may hold several), and the highest seq among them. */
   let activeCount = 0;
   let activeTop = mark;
-  for (const r of sqlite
-    .prepare('select seq, dedup_hash from events where seq > ? and dedup_hash is not null order by seq')
-    .raw()
-    .iterate(mark) as IterableIterator<[number, number]>) {
-    put(active, r[1], r[0]);
-    activeCount++;
-    activeTop = r[0];
+  /** The log's last seq as this appender last saw it: every key up to it is in memory or merged. */
+  let seen = mark;
+  /** Takes into memory the keys of rows committed after `seen` by anyone else (all of them, at start). */
+  function catchUp(): void {
+    const last = (top.get() as number | null) ?? 0;
+    if (last <= seen) return;
+    for (const [seq, h] of keysAfter.iterate(seen) as IterableIterator<[number, number]>) {
+      put(active, h, seq);
+      activeCount++;
+      activeTop = Math.max(activeTop, seq);
+    }
+    seen = last;
   }
+  catchUp();
   /** Keys being merged into event_dedup, in hash order; `upto` becomes the mark when all are in. */
   let frozen: { keys: Keys; order: Float64Array; next: number; upto: number } | null = null;
 
@@ -174,6 +184,7 @@ export function createSqliteAppend(
   }
 
   const append = sqlite.transaction((rows: readonly WireRow[], staged: Keys) => {
+    catchUp();
     const heads = new Map<string, number | null>();
     const results = rows.map((row): WireResult => {
       const [tenantId, webhookId, , , , , , , , , , dedupKey] = row;
@@ -208,6 +219,7 @@ export function createSqliteAppend(
         activeTop = Math.max(activeTop, seq);
       }
     }
+    for (const r of results) if (r) seen = Math.max(seen, r[1]);
     if (frozen) {
       frozen.next = merged;
       if (merged === frozen.order.length) frozen = null;

@@ -152,6 +152,29 @@ describe('SQLite append', () => {
     expect(db.sqlite.prepare('select count(*) from events').pluck().get()).toBe(151);
   });
 
+  it('stays exact with two appenders on one file: each reads the keys the other committed', async () => {
+    const db = await sqliteDb();
+    const a = appender(db.sqlite, { generation: 3 });
+    const b = appender(db.sqlite, { generation: 3 });
+    const tenantId = randomUUID();
+    const webhookId = randomUUID();
+    const e = (k: number) => newEvent(tenantId, { webhookId, dedupKey: `id:${k}` });
+    const stored = (xs: unknown[]) => xs.map((x) => x !== null);
+    expect(stored(a([e(1), e(2)]))).toEqual([true, true]);
+    expect(stored(b([e(1), e(3)]))).toEqual([false, true]);
+    expect(stored(a([e(3), e(4), e(5)]))).toEqual([false, true, true]);
+    expect(stored(b([e(2), e(4), e(5), e(6)]))).toEqual([false, false, false, true]);
+    // Both freeze and merge what they hold; keys merged twice are stored once, and the mark only moves on.
+    for (let k = 7; k <= 12; k++) (k % 2 ? a : b)([e(k)]);
+    expect(db.sqlite.prepare('select count(*) from event_dedup').pluck().get()).toBeGreaterThanOrEqual(6);
+    expect(db.sqlite.prepare('select count(*) from event_dedup').pluck().get()).toBe(
+      db.sqlite.prepare('select count(distinct seq) from event_dedup').pluck().get(),
+    );
+    const fresh = appender(db.sqlite);
+    expect(fresh(Array.from({ length: 12 }, (_, i) => e(i + 1))).every((x) => x === null)).toBe(true);
+    expect(db.sqlite.prepare('select count(*) from events').pluck().get()).toBe(12);
+  });
+
   it('keeps no key of a batch that rolled back', async () => {
     const db = await sqliteDb();
     const append = appender(db.sqlite);
