@@ -113,6 +113,26 @@ async function cannon(url: string, duration = DURATION): Promise<{ rps: number; 
   return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
+/** The gateway's group-commit counters (its /metrics): rows and commits so far, and seconds spent in them. */
+async function commitTotals(url: string): Promise<{ rows: number; commits: number; seconds: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    rows: value('hookgraph_commit_rows_sum'),
+    commits: value('hookgraph_commit_rows_count'),
+    seconds: value('hookgraph_commit_seconds_sum'),
+  };
+}
+
+/** One ingest run against the gateway, with the size and time of its group commits during that run. */
+async function cannonWithCommits(h: Child & { deliveryUrl: string }) {
+  const before = await commitTotals(h.url);
+  const run = await cannon(h.deliveryUrl);
+  const after = await commitTotals(h.url);
+  const commits = after.commits - before.commits;
+  return { ...run, rowsPerCommit: (after.rows - before.rows) / commits, msPerCommit: ((after.seconds - before.seconds) * 1000) / commits };
+}
+
 function rssMb(pid: number | undefined): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -396,7 +416,10 @@ async function main() {
       log('   PostgreSQL/Redis not reachable: skipping that column');
     }
     const bare = await start(['bench/servers/bare.mjs']);
-    const runs: Record<'bare' | 'sqlite' | 'postgresRedis', Awaited<ReturnType<typeof cannon>>[]> = {
+    const runs: Record<
+      'bare' | 'sqlite' | 'postgresRedis',
+      (Awaited<ReturnType<typeof cannon>> & { rowsPerCommit?: number; msPerCommit?: number })[]
+    > = {
       bare: [],
       sqlite: [],
       postgresRedis: [],
@@ -406,8 +429,8 @@ async function main() {
     // The VM's speed drifts between runs: alternating puts each hookgraph run next to a bare run.
     for (let round = 1; round <= ROUNDS; round++) {
       runs.bare.push(await cannon(`${bare.url}/hooks/x`));
-      runs.sqlite.push(await cannon(sqlite.deliveryUrl));
-      if (postgresRedis) runs.postgresRedis.push(await cannon(postgresRedis.deliveryUrl));
+      runs.sqlite.push(await cannonWithCommits(sqlite));
+      if (postgresRedis) runs.postgresRedis.push(await cannonWithCommits(postgresRedis));
       const last = (k: keyof typeof runs) => Math.round(runs[k].at(-1)?.rps ?? 0);
       log(
         `   round ${round}: bare ${last('bare')}/s, sqlite ${last('sqlite')}/s${postgresRedis ? `, postgres+redis ${last('postgresRedis')}/s` : ''}`,
@@ -421,7 +444,11 @@ async function main() {
         p99: median(xs.map((x) => x.p99)),
         non2xx: xs.reduce((n, x) => n + x.non2xx, 0),
         errors: xs.reduce((n, x) => n + x.errors, 0),
-        ...(k !== 'bare' && { ratio: median(xs.map((x, i) => x.rps / (runs.bare[i]?.rps ?? Number.NaN))) }),
+        ...(k !== 'bare' && {
+          ratio: median(xs.map((x, i) => x.rps / (runs.bare[i]?.rps ?? Number.NaN))),
+          rowsPerCommit: median(xs.map((x) => x.rowsPerCommit ?? Number.NaN)),
+          msPerCommit: median(xs.map((x) => x.msPerCommit ?? Number.NaN)),
+        }),
         rounds: xs.map((x) => Math.round(x.rps)),
       };
     };
@@ -468,12 +495,24 @@ async function main() {
 function printTable(r: Record<string, unknown>) {
   const f = (n: unknown, d = 0) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(d) : '—');
   const lines: string[] = [];
-  const ingest = r['ingest'] as Record<string, { rps: number; p99: number; ratio?: number; non2xx: number; rounds: number[] }> | undefined;
+  type Ingest = {
+    rps: number;
+    p99: number;
+    ratio?: number;
+    non2xx: number;
+    rounds: number[];
+    rowsPerCommit?: number;
+    msPerCommit?: number;
+  };
+  const ingest = r['ingest'] as Record<string, Ingest> | undefined;
   if (ingest) {
-    lines.push('\n| ingest (deliveries/s, median of rounds) | req/s | p99 ms | vs bare | non-2xx | rounds |', '|---|---|---|---|---|---|');
+    lines.push(
+      '\n| ingest (deliveries/s, median of rounds) | req/s | p99 ms | vs bare | non-2xx | rows/commit | ms/commit | rounds |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const [k, v] of Object.entries(ingest))
       lines.push(
-        `| ${k} | ${f(v.rps)} | ${f(v.p99)} | ${v.ratio === undefined ? '1.00' : f(v.ratio, 2)} | ${v.non2xx} | ${v.rounds.join(', ')} |`,
+        `| ${k} | ${f(v.rps)} | ${f(v.p99)} | ${v.ratio === undefined ? '1.00' : f(v.ratio, 2)} | ${v.non2xx} | ${f(v.rowsPerCommit, 1)} | ${f(v.msPerCommit, 2)} | ${v.rounds.join(', ')} |`,
       );
   }
   const latency = r['latency'] as Array<Record<string, number>> | undefined;
