@@ -90,6 +90,25 @@ function seqsOf(keys: Keys | undefined, hash: number): readonly number[] {
 }
 
 /**
+ * A generation of keys in memory, split by the top 10 bits of the hash: merged a bucket at a time,
+ * it goes into event_dedup in hash order without ever being sorted whole (65k keys take ~20 ms,
+ * a stall of the writer).
+ */
+const BUCKETS = 1024;
+type Generation = (Keys | undefined)[];
+const bucketOf = (hash: number) => Math.min(BUCKETS - 1, Math.floor(hash / 2 ** 43));
+const newGeneration = (): Generation => new Array(BUCKETS);
+function putIn(gen: Generation, hash: number, seq: number): void {
+  const b = bucketOf(hash);
+  let keys = gen[b];
+  if (!keys) {
+    keys = new Map();
+    gen[b] = keys;
+  }
+  put(keys, hash, seq);
+}
+
+/**
  * Event appends on SQLite with prepared statements: one IMMEDIATE transaction per batch, one
  * statement execution per row, no query building. Same contract as EventStore.append, on wire rows.
  *
@@ -100,8 +119,9 @@ function seqsOf(keys: Keys | undefined, hash: number): readonly number[] {
  * - in memory (`active`), for the rows appended since the last merge, rebuilt from the events
  *   table (`dedup_hash`, seq > the merge mark) when the appender starts, so a crash loses nothing;
  * - in `event_dedup (hash, seq)`, for the rest. Once `generation` keys have gathered in memory they
- *   are frozen, sorted by hash and merged into it a few at a time with the next appends (at least
- *   twice as many as each append adds), so each merge step writes a handful of neighbouring pages;
+ *   are frozen and merged into it in hash order, a bucket of hashes at a time with the next appends
+ *   (at least twice as many keys as each append adds), so each merge step writes a handful of
+ *   neighbouring pages;
  *   the step that merges the last of them moves the mark in the same transaction.
  * A hash found in either place is only a candidate: the stored row's own columns decide.
  * Rows without a webhook are never deduplicated (as the PostgreSQL unique index treats NULLs).
@@ -130,7 +150,7 @@ export function createSqliteAppend(
   const keysAfter = sqlite.prepare('select seq, dedup_hash from events where seq > ? and dedup_hash is not null order by seq').raw();
 
   const mark = (sqlite.prepare('select seq from event_dedup_mark where id = 1').pluck().get() as number | undefined) ?? 0;
-  let active: Keys = new Map();
+  let active = newGeneration();
   /** Keys in `active` (a hash may hold several), and the highest seq among them. */
   let activeCount = 0;
   let activeTop = mark;
@@ -141,15 +161,15 @@ export function createSqliteAppend(
     const last = (top.get() as number | null) ?? 0;
     if (last <= seen) return;
     for (const [seq, h] of keysAfter.iterate(seen) as IterableIterator<[number, number]>) {
-      put(active, h, seq);
+      putIn(active, h, seq);
       activeCount++;
       activeTop = Math.max(activeTop, seq);
     }
     seen = last;
   }
   catchUp();
-  /** Keys being merged into event_dedup, in hash order; `upto` becomes the mark when all are in. */
-  let frozen: { keys: Keys; order: Float64Array; next: number; upto: number } | null = null;
+  /** Keys being merged into event_dedup, from bucket `next` on; `upto` becomes the mark when all are in. */
+  let frozen: { keys: Generation; next: number; upto: number } | null = null;
 
   function holds(seq: number, webhookId: string, dedupKey: string): boolean {
     const held = holder.get(seq) as { webhook_id: string; dedup_key: string } | undefined;
@@ -165,22 +185,28 @@ export function createSqliteAppend(
   function isDuplicate(slot: number, webhookId: string, dedupKey: string, staged: Keys): boolean {
     return (
       anyHolds(staged.get(slot), webhookId, dedupKey) ||
-      anyHolds(active.get(slot), webhookId, dedupKey) ||
-      anyHolds(frozen?.keys.get(slot), webhookId, dedupKey) ||
+      anyHolds(active[bucketOf(slot)]?.get(slot), webhookId, dedupKey) ||
+      anyHolds(frozen?.keys[bucketOf(slot)]?.get(slot), webhookId, dedupKey) ||
       // Most keys are new: one indexed probe of event_dedup tells, and only a hit reads its rows.
       (mergedSeq.get(slot) !== undefined && anyHolds(mergedSeqs.all(slot) as number[], webhookId, dedupKey))
     );
   }
 
-  /** Merges frozen keys from `from` on, at least `quota` of them; returns where it stopped. */
+  /** Merges whole buckets of frozen keys from bucket `from` on, until `quota` keys are in; returns the next bucket. */
   function mergeFrozen(f: NonNullable<typeof frozen>, from: number, quota: number): number {
-    const end = Math.min(f.order.length, from + quota);
-    for (let i = from; i < end; i++) {
-      const h = f.order[i] as number;
-      for (const seq of seqsOf(f.keys, h)) merge.run(h, seq);
+    let b = from;
+    for (let merged = 0; b < BUCKETS && merged < quota; b++) {
+      const keys = f.keys[b];
+      if (!keys) continue;
+      for (const h of Float64Array.from(keys.keys()).sort()) {
+        for (const seq of seqsOf(keys, h)) {
+          merge.run(h, seq);
+          merged++;
+        }
+      }
     }
-    if (end === f.order.length) setMark.run(f.upto);
-    return end;
+    if (b === BUCKETS) setMark.run(f.upto);
+    return b;
   }
 
   const append = sqlite.transaction((rows: readonly WireRow[], staged: Keys) => {
@@ -214,7 +240,7 @@ export function createSqliteAppend(
     const { results, merged } = append.immediate(rows, staged);
     for (const h of staged.keys()) {
       for (const seq of seqsOf(staged, h)) {
-        put(active, h, seq);
+        putIn(active, h, seq);
         activeCount++;
         activeTop = Math.max(activeTop, seq);
       }
@@ -222,12 +248,11 @@ export function createSqliteAppend(
     for (const r of results) if (r) seen = Math.max(seen, r[1]);
     if (frozen) {
       frozen.next = merged;
-      if (merged === frozen.order.length) frozen = null;
+      if (merged === BUCKETS) frozen = null;
     }
     if (!frozen && activeCount >= generation) {
-      const order = Float64Array.from(active.keys()).sort();
-      frozen = { keys: active, order, next: 0, upto: activeTop };
-      active = new Map();
+      frozen = { keys: active, next: 0, upto: activeTop };
+      active = newGeneration();
       activeCount = 0;
     }
     return results;

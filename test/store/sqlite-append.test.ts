@@ -115,11 +115,15 @@ describe('SQLite append', () => {
       dedupHash(webhookId, db.sqlite.prepare('select dedup_key from events where seq = ?').pluck().get(seq) as string);
     const byHash = first.map((x) => [hashOf(x?.event.seq), x?.event.seq]).sort(([x], [y]) => (x as number) - (y as number));
     const mergedRows = () => db.sqlite.prepare('select hash, seq from event_dedup order by hash').raw().all();
-    // 100 keys in memory: frozen now, merged from the next append on, at least 64 per append, lowest hashes first.
+    // 100 keys in memory: frozen now, merged from the next append on, whole buckets of hashes until at
+    // least 64 are in, lowest hashes first.
     expect([merged(), mark()]).toEqual([0, 0]);
     append(batch(1));
     expect(mark()).toBe(0);
-    expect(mergedRows()).toEqual(byHash.slice(0, 64));
+    const firstStep = merged() as number;
+    expect(firstStep).toBeGreaterThanOrEqual(64);
+    expect(firstStep).toBeLessThan(100);
+    expect(mergedRows()).toEqual(byHash.slice(0, firstStep));
     append(batch(1));
     expect(mergedRows()).toEqual(byHash);
     expect(mark()).toBe(first.at(-1)?.event.seq);
@@ -134,17 +138,18 @@ describe('SQLite append', () => {
     const tenantId = randomUUID();
     const webhookId = randomUUID();
     const events = Array.from({ length: 150 }, () => newEvent(tenantId, { webhookId }));
-    // Stopped halfway through a merge: 100 frozen, 64 of them merged, the mark not moved.
+    // Stopped halfway through a merge: 100 frozen, 64 or a few more of them merged, the mark not moved.
     const first = appender(db.sqlite, { generation: 100 });
     first(events.slice(0, 100));
     first(events.slice(100, 101));
-    expect(db.sqlite.prepare('select count(*) from event_dedup').pluck().get()).toBe(64);
+    expect(db.sqlite.prepare('select count(*) from event_dedup').pluck().get()).toBeGreaterThanOrEqual(64);
+    expect(db.sqlite.prepare('select seq from event_dedup_mark').pluck().get()).toBe(0);
     // The new appender finds those 101 in the log and freezes them again with its first append.
     const restarted = appender(db.sqlite, { generation: 100 });
     expect(restarted(events.slice(0, 101).map((e) => ({ ...e }))).every((x) => x === null)).toBe(true);
-    const rest = restarted(events.slice(101)); // 49 new ones, and 98 keys merged
+    const rest = restarted(events.slice(101)); // 49 new ones, and at least 98 keys merged
     expect(rest.every((x) => x !== null)).toBe(true);
-    restarted([newEvent(tenantId, { webhookId })]); // the last 3 merged, the mark moved
+    restarted([newEvent(tenantId, { webhookId })]); // the rest merged, the mark moved
     // Merged twice, stored once.
     expect(db.sqlite.prepare('select count(*) from event_dedup').pluck().get()).toBe(101);
     expect(db.sqlite.prepare('select seq from event_dedup_mark').pluck().get()).toBe(101);
