@@ -100,6 +100,8 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
   // SQLite appends through prepared statements (sqlite-append.ts); the Kysely path below is PostgreSQL's.
   // Made on the first append: where the writer thread appends, this connection never does.
   let sqliteAppend: ReturnType<typeof createSqliteAppend> | null = null;
+  /** PostgreSQL appends in flight, which closing the store waits for (the pool would leave them waiting forever). */
+  const inFlight = new Set<Promise<unknown>>();
   return {
     /**
      * Appends events in one transaction. Returns, in input order, the stored event or null for a
@@ -115,7 +117,7 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
         sqliteAppend ??= createSqliteAppend(sqlite);
         return fromWireResults(events, sqliteAppend(events.map(toWireRow)));
       }
-      return db.transaction().execute(async (trx) => {
+      const done = db.transaction().execute(async (trx) => {
         const tenants = [...new Set(events.map((e) => e.tenantId))].sort();
         const heads = new Map<string, number | null>();
         for (const t of tenants) {
@@ -161,6 +163,16 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
         }
         return out;
       });
+      inFlight.add(done);
+      try {
+        return await done;
+      } finally {
+        inFlight.delete(done);
+      }
+    },
+    /** Resolves once the appends in flight have finished, whether they committed or failed. */
+    async settled(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     /** A page of the tenant's log: ascending after `afterSeq`, or descending before `beforeSeq`. */
     async list(

@@ -44,6 +44,7 @@ export async function createStore({
     },
     async close() {
       await threaded?.close();
+      await events.settled();
       await db.destroy();
     },
   };

@@ -59,6 +59,16 @@ describe.each(storeBackends)('store on %s', (backend) => {
     expect(await store.webhooks.get(randomUUID(), webhook.id)).toBeNull();
   });
 
+  it('answers every append still in flight when it is closed', async () => {
+    const own = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
+    const tenantId = randomUUID();
+    const appends = Array.from({ length: 20 }, () => own.events.append([event(tenantId, randomUUID())]));
+    await own.close();
+    const results = await Promise.all(appends);
+    expect(results.every(([r]) => r !== null && r !== undefined && r.event.seq > 0)).toBe(true);
+    expect(await store.events.count(tenantId)).toBe(20);
+  });
+
   it('stores a duplicate (same webhook and dedup key) once', async () => {
     const tenantId = randomUUID();
     const webhookId = randomUUID();
@@ -159,16 +169,6 @@ describe('store on SQLite: the writer thread', () => {
   });
 
   const event = (tenantId: string, webhookId: string) => newEvent(tenantId, { webhookId });
-
-  it('answers every append still in flight when it is closed', async () => {
-    const own = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
-    const tenantId = randomUUID();
-    const appends = Array.from({ length: 20 }, () => own.events.append([event(tenantId, randomUUID())]));
-    await own.close();
-    const results = await Promise.all(appends);
-    expect(results.every(([r]) => r !== null && r !== undefined && r.event.seq > 0)).toBe(true);
-    expect(await store.events.count(tenantId)).toBe(20);
-  });
 
   it('settles a committed append on pollAppends, without waiting for an event-loop turn', async () => {
     let settled = false;
