@@ -84,9 +84,9 @@ function put(keys: Keys, hash: number, seq: number): void {
 }
 
 const NONE: readonly number[] = [];
-function seqsOf(keys: Keys | undefined, hash: number): readonly number[] {
-  const v = keys?.get(hash);
-  return v === undefined ? NONE : Array.isArray(v) ? v : [v];
+/** The seqs held under one hash, as a list. */
+function seqsIn(held: number | number[] | undefined): readonly number[] {
+  return held === undefined ? NONE : Array.isArray(held) ? held : [held];
 }
 
 /**
@@ -121,8 +121,7 @@ function putIn(gen: Generation, hash: number, seq: number): void {
  * - in `event_dedup (hash, seq)`, for the rest. Once `generation` keys have gathered in memory they
  *   are frozen and merged into it in hash order, a bucket of hashes at a time with the next appends
  *   (at least twice as many keys as each append adds), so each merge step writes a handful of
- *   neighbouring pages;
- *   the step that merges the last of them moves the mark in the same transaction.
+ *   neighbouring pages; the step that merges the last of them moves the mark in the same transaction.
  * A hash found in either place is only a candidate: the stored row's own columns decide.
  * Rows without a webhook are never deduplicated (as the PostgreSQL unique index treats NULLs).
  *
@@ -151,9 +150,8 @@ export function createSqliteAppend(
 
   const mark = (sqlite.prepare('select seq from event_dedup_mark where id = 1').pluck().get() as number | undefined) ?? 0;
   let active = newGeneration();
-  /** Keys in `active` (a hash may hold several), and the highest seq among them. */
+  /** Keys in `active` (a hash may hold several). */
   let activeCount = 0;
-  let activeTop = mark;
   /** The log's last seq as this appender last saw it: every key up to it is in memory or merged. */
   let seen = mark;
   /** Takes into memory the keys of rows committed after `seen` by anyone else (all of them, at start). */
@@ -163,7 +161,6 @@ export function createSqliteAppend(
     for (const [seq, h] of keysAfter.iterate(seen) as IterableIterator<[number, number]>) {
       putIn(active, h, seq);
       activeCount++;
-      activeTop = Math.max(activeTop, seq);
     }
     seen = last;
   }
@@ -176,10 +173,8 @@ export function createSqliteAppend(
     return held !== undefined && held.webhook_id === webhookId && held.dedup_key === dedupKey;
   }
 
-  function anyHolds(seqs: number | number[] | undefined, webhookId: string, dedupKey: string): boolean {
-    if (seqs === undefined) return false;
-    if (!Array.isArray(seqs)) return holds(seqs, webhookId, dedupKey);
-    return seqs.some((seq) => holds(seq, webhookId, dedupKey));
+  function anyHolds(held: number | number[] | undefined, webhookId: string, dedupKey: string): boolean {
+    return seqsIn(held).some((seq) => holds(seq, webhookId, dedupKey));
   }
 
   function isDuplicate(slot: number, webhookId: string, dedupKey: string, staged: Keys): boolean {
@@ -199,7 +194,7 @@ export function createSqliteAppend(
       const keys = f.keys[b];
       if (!keys) continue;
       for (const h of Float64Array.from(keys.keys()).sort()) {
-        for (const seq of seqsOf(keys, h)) {
+        for (const seq of seqsIn(keys.get(h))) {
           merge.run(h, seq);
           merged++;
         }
@@ -238,11 +233,10 @@ export function createSqliteAppend(
     // Keys go into memory only once their rows have committed.
     const staged: Keys = new Map();
     const { results, merged } = append.immediate(rows, staged);
-    for (const h of staged.keys()) {
-      for (const seq of seqsOf(staged, h)) {
+    for (const [h, held] of staged) {
+      for (const seq of seqsIn(held)) {
         putIn(active, h, seq);
         activeCount++;
-        activeTop = Math.max(activeTop, seq);
       }
     }
     for (const r of results) if (r) seen = Math.max(seen, r[1]);
@@ -251,7 +245,8 @@ export function createSqliteAppend(
       if (merged === BUCKETS) frozen = null;
     }
     if (!frozen && activeCount >= generation) {
-      frozen = { keys: active, next: 0, upto: activeTop };
+      // Every row up to `seen` has its key merged already or in this generation.
+      frozen = { keys: active, next: 0, upto: seen };
       active = newGeneration();
       activeCount = 0;
     }
