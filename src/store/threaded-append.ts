@@ -41,7 +41,7 @@ export function createThreadedAppend(databaseUrl: string) {
     replies = port1;
     const fail = (error: Error) => {
       // Answers the thread sent before it stopped still count.
-      for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) settle(m.message as Reply);
+      settleWaiting(port1);
       worker = null;
       replies = null;
       port1.close();
@@ -62,11 +62,16 @@ export function createThreadedAppend(databaseUrl: string) {
     else p.reject(new Error(`event append failed: ${reply.error}`));
   }
 
+  /** Settles, now, every answer already waiting on the port. */
+  function settleWaiting(port: MessagePort): void {
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) settle(m.message as Reply);
+  }
+
   return {
     /** Settles the appends whose answers have arrived, now. */
     poll(): void {
       if (!replies || pending.size === 0) return;
-      for (let m = receiveMessageOnPort(replies); m; m = receiveMessageOnPort(replies)) settle(m.message as Reply);
+      settleWaiting(replies);
     },
     /** Starts the thread ahead of the first delivery. */
     warm(): void {
