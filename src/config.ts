@@ -27,8 +27,44 @@ export interface Config {
   /** Per-attempt vendor call timeout. @default 10_000 */
   vendorTimeoutMs: number;
   logLevel: string;
+  /** Limits on everything that comes from outside (see the README's "Limits" table). */
+  limits: Limits;
   /** Creates a default tenant and key on first start and connects it to the sandbox. @default true */
   bootstrap: boolean;
+}
+
+/** Bounds on input from tenants, vendors and clients; set so real clients never meet them. */
+export interface Limits {
+  /** Deepest JSON nesting a delivery may have (objects and arrays). @default 64 */
+  maxJsonDepth: number;
+  /** Most events one delivery may carry (Paybook V3 batches, RootFi batches). @default 1_000 */
+  maxEventsPerDelivery: number;
+  /** Time a sender has to finish a delivery body once its headers arrived; 408 after. @default 10_000 */
+  bodyTimeoutMs: number;
+  /** Time a client has to send a request's headers. @default 10_000 */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request (any route). @default 30_000 */
+  requestTimeoutMs: number;
+  /** Open TCP connections to the one port. @default 10_000 */
+  maxConnections: number;
+  /** Largest vendor response body read; a typed ProviderError above. @default 10 MiB */
+  vendorMaxResponseBytes: number;
+  /** GraphQL aliases per operation. @default 30 */
+  graphqlMaxAliases: number;
+  /** GraphQL selection depth. @default 12 */
+  graphqlMaxDepth: number;
+  /** GraphQL tokens per document. @default 2_000 */
+  graphqlMaxTokens: number;
+  /** GraphQL cost per operation (list sizes multiply, payload reads count). @default 5_000 */
+  graphqlMaxCost: number;
+  /** Bytes of stored payload one operation (or one subscription event) may read. @default 16 MiB */
+  graphqlMaxResponseBytes: number;
+  /** Subscriptions one graphql-ws socket may hold. @default 50 */
+  maxSubscriptionsPerSocket: number;
+  /** Subscriptions one tenant may hold over every transport, per process. @default 500 */
+  maxSubscriptionsPerTenant: number;
+  /** Events buffered for one subscriber before it is closed as too slow (resumable). @default 1_000 */
+  subscriberBufferEvents: number;
 }
 
 export const DEFAULT_ALLOWED_HOSTS = [
@@ -45,11 +81,16 @@ export const DEFAULT_ALLOWED_HOSTS = [
 
 type Env = Record<string, string | undefined>;
 
-export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
+/** Tests and embedders override single settings; `limits` may be partial. */
+export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Limits> };
+
+export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Readonly<Config> {
+  const { limits: limitOverrides, ...rest } = overrides;
   const dataDir = resolve(env['HOOKGRAPH_DATA_DIR'] ?? 'data');
+  const int = (name: string, fallback: number) => parseIntStrict(env[name], fallback, name);
   const sandbox = parseBool(env['HOOKGRAPH_SANDBOX'], true);
   const config: Config = {
-    port: parseIntStrict(env['PORT'], 4000, 'PORT'),
+    port: int('PORT', 4000),
     host: env['HOST'] ?? '127.0.0.1',
     publicUrl: env['HOOKGRAPH_PUBLIC_URL']?.replace(/\/+$/, '') ?? null,
     databaseUrl: env['DATABASE_URL'] ?? `file:${resolve(dataDir, 'hookgraph.sqlite')}`,
@@ -59,12 +100,31 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisPrefix: env['HOOKGRAPH_REDIS_PREFIX'] ?? 'hookgraph',
     sandbox,
     allowedHosts: env['HOOKGRAPH_ALLOWED_HOSTS'] ? splitList(env['HOOKGRAPH_ALLOWED_HOSTS']) : DEFAULT_ALLOWED_HOSTS,
-    maxBodyBytes: parseIntStrict(env['HOOKGRAPH_MAX_BODY_BYTES'], 1024 * 1024, 'HOOKGRAPH_MAX_BODY_BYTES'),
-    vendorTimeoutMs: parseIntStrict(env['HOOKGRAPH_VENDOR_TIMEOUT_MS'], 10_000, 'HOOKGRAPH_VENDOR_TIMEOUT_MS'),
+    maxBodyBytes: int('HOOKGRAPH_MAX_BODY_BYTES', 1024 * 1024),
+    vendorTimeoutMs: int('HOOKGRAPH_VENDOR_TIMEOUT_MS', 10_000),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    limits: {
+      maxJsonDepth: int('HOOKGRAPH_MAX_JSON_DEPTH', 64),
+      maxEventsPerDelivery: int('HOOKGRAPH_MAX_EVENTS_PER_DELIVERY', 1_000),
+      bodyTimeoutMs: int('HOOKGRAPH_BODY_TIMEOUT_MS', 10_000),
+      headersTimeoutMs: int('HOOKGRAPH_HEADERS_TIMEOUT_MS', 10_000),
+      requestTimeoutMs: int('HOOKGRAPH_REQUEST_TIMEOUT_MS', 30_000),
+      maxConnections: int('HOOKGRAPH_MAX_CONNECTIONS', 10_000),
+      vendorMaxResponseBytes: int('HOOKGRAPH_VENDOR_MAX_RESPONSE_BYTES', 10 * 1024 * 1024),
+      graphqlMaxAliases: int('HOOKGRAPH_GRAPHQL_MAX_ALIASES', 30),
+      graphqlMaxDepth: int('HOOKGRAPH_GRAPHQL_MAX_DEPTH', 12),
+      graphqlMaxTokens: int('HOOKGRAPH_GRAPHQL_MAX_TOKENS', 2_000),
+      graphqlMaxCost: int('HOOKGRAPH_GRAPHQL_MAX_COST', 5_000),
+      graphqlMaxResponseBytes: int('HOOKGRAPH_GRAPHQL_MAX_RESPONSE_BYTES', 16 * 1024 * 1024),
+      maxSubscriptionsPerSocket: int('HOOKGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET', 50),
+      maxSubscriptionsPerTenant: int('HOOKGRAPH_MAX_SUBSCRIPTIONS_PER_TENANT', 500),
+      subscriberBufferEvents: int('HOOKGRAPH_SUBSCRIBER_BUFFER', 1_000),
+      ...limitOverrides,
+    },
     bootstrap: parseBool(env['HOOKGRAPH_BOOTSTRAP'], true),
-    ...overrides,
+    ...rest,
   };
+  Object.freeze(config.limits);
   return Object.freeze(config);
 }
 

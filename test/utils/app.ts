@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Dispatcher } from 'undici';
 import { type App, buildApp } from '../../src/app.js';
-import { type Config, loadConfig } from '../../src/config.js';
+import { type ConfigOverrides, loadConfig } from '../../src/config.js';
 import type { ProviderKey } from '../../src/domain/provider-key.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { gql } from './graphql.js';
@@ -36,7 +36,7 @@ export interface TestAppOptions {
   redisUrl?: string | null;
   redisPrefix?: string;
   dispatcher?: Dispatcher;
-  config?: Partial<Config>;
+  config?: ConfigOverrides;
 }
 
 /** Starts a real gateway on a loopback port with the sandbox vendors, an isolated database and silent-but-captured logs. */
