@@ -11,6 +11,8 @@ import { authenticate, extractApiKey } from './auth.js';
 import type { Config } from './config.js';
 import { type ProviderKey, providerKeys, providerSlug } from './domain/provider-key.js';
 import type { RemoteWebhook } from './domain/webhook.js';
+import { normalizeRequestTarget, refuseRequestTarget } from './http/request-target.js';
+import { capConnections, serverOptions } from './http/server-limits.js';
 import { createEventWriter } from './ingest/event-writer.js';
 import { createIngestHandler, INGEST_PATH } from './ingest/route.js';
 import { createConnectionManager } from './manage/connections.js';
@@ -22,8 +24,13 @@ import { createHttpClient, type HttpClient } from './providers/http.js';
 import { createEventBus } from './pubsub.js';
 import { createSharedFrames } from './stream/shared-frames.js';
 import { useSharedSubscriptions } from './stream/use-shared-subscriptions.js';
+import { socketLimitError, useOperationLimits, useSubscriptionLimits } from './graphql/limits.js';
 import { createSandbox, SANDBOX_PREFIX } from './sandbox/index.js';
+import { maskError, useSafeErrors } from './graphql/use-safe-errors.js';
+import { useSerializableResults } from './graphql/use-serializable-results.js';
+import { createYogaLogger } from './graphql/yoga-logger.js';
 import type { Context, Loaders, Services } from './schema/context.js';
+import { createCursorCodec } from './schema/ids.js';
 import { schema } from './schema/index.js';
 import { resolveSecretKey } from './secret-key.js';
 import type { Connection } from './store/connections.js';
@@ -61,8 +68,14 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
   const store = await createStore({ databaseUrl: config.databaseUrl, secretKey: key });
   const bus = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
   const metrics = createMetrics();
-  const sandbox = config.sandbox ? createSandbox() : null;
-  const assertAllowedUrl = createHostGuard(config.allowedHosts, config.sandbox);
+  // Sandbox accounts persist in the database; the vendors deliver only to this gateway's own /hooks URLs.
+  const sandbox = config.sandbox ? createSandbox({ store: store.sandbox, gatewayOrigins: () => [config.publicUrl, origin] }) : null;
+  // Loopback is reachable only at the gateway's own origin, under /sandbox/, and only while the sandbox is mounted.
+  const { assertAllowedUrl, lookup } = createHostGuard({
+    allowedHosts: config.allowedHosts,
+    sandboxOrigin: () => (sandbox && origin !== '' ? origin : null),
+    sandboxPathPrefix: SANDBOX_PREFIX,
+  });
   let origin = '';
 
   const httpClients = new Map<ProviderKey, HttpClient>(
@@ -72,6 +85,8 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         ...(dispatcher && { dispatcher }),
         timeoutMs: config.vendorTimeoutMs,
         assertAllowedUrl,
+        lookup,
+        maxResponseBytes: config.limits.vendorMaxResponseBytes,
         onAttempt: (a) => {
           metrics.vendorCalls.inc({ provider: a.provider, status: String(a.status ?? 'network') });
           log.debug(
@@ -94,6 +109,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     webhooks: createWebhookManager({ store, connections, deliveryUrl, testFallback: sandboxEvents?.test ?? null }),
     deliveryUrl,
     sandbox: sandboxEvents,
+    cursors: createCursorCodec(key),
   };
   function publicOrigin(): string {
     return config.publicUrl ?? origin;
@@ -127,8 +143,17 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     // Bundled GraphiQL: works with no internet (yoga's default loads it from a CDN).
     graphiql: { title: 'hookgraph', defaultQuery: '{ providers { key name } }' },
     renderGraphiQL,
-    logging: { debug: (...a) => log.debug(a), info: (...a) => log.info(a), warn: (...a) => log.warn(a), error: (...a) => log.error(a) },
-    plugins: [useSharedSubscriptions()],
+    logging: createYogaLogger(log),
+    // Never yoga's development mode: it would put the original message and stack in responses.
+    maskedErrors: { maskError, isDev: false },
+    plugins: [
+      useSafeErrors(),
+      useSerializableResults({ log }),
+      ...useOperationLimits(config.limits),
+      useSharedSubscriptions({ bufferEvents: config.limits.subscriberBufferEvents }),
+      // After the shared subscriptions: it counts (and closes when too slow) each subscriber's own view.
+      useSubscriptionLimits(config.limits),
+    ],
     context: async (initial) => {
       const params = initial['connectionParams'] as Record<string, unknown> | undefined;
       const request = initial['request'] as Request | undefined;
@@ -145,6 +170,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     log,
     metrics,
     maxBodyBytes: config.maxBodyBytes,
+    limits: config.limits,
   });
 
   async function ready(res: ServerResponse) {
@@ -165,10 +191,10 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', database: store.dialect, pubsub: bus.kind, checks });
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const pathname = q === -1 ? url : url.slice(0, q);
+  const server = createServer(serverOptions(config.limits), (req: IncomingMessage, res: ServerResponse) => {
+    // Absolute-form targets become origin-form for every route; `*` and anything unparsable never reach yoga.
+    const pathname = normalizeRequestTarget(req);
+    if (pathname === null) return refuseRequestTarget(req, res);
     const hook = INGEST_PATH.exec(pathname);
     if (hook) {
       void ingest(req, res, hook[1] as string, hook[2] as string);
@@ -197,13 +223,16 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     void yoga.requestListener(req, res);
   });
 
+  capConnections(server, config.limits);
+
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
 
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // No GraphQL message is larger than the largest body the gateway reads (ws would take 100 MiB).
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
   // Registered before graphql-ws's own listener: each socket's send splices shared payloads in.
   const frames = createSharedFrames();
   wss.on('connection', (socket) => {
@@ -222,6 +251,9 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         return key !== null && (await store.apiKeys.authenticate(key)) !== null;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // Before any work: a flood of subscribe messages on one socket is refused for the cost of a count.
+        const tooMany = socketLimitError(ctx.subscriptions, config.limits);
+        if (tooMany) return [tooMany];
         const {
           schema: s,
           execute,
@@ -291,27 +323,16 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     },
   };
 
-  /** First start: a default tenant with a printed key, connected to every sandbox vendor. */
+  /** First start: a default tenant with a printed key, connected to every sandbox vendor (as `connectSandbox` does). */
   async function bootstrap(): Promise<BootstrapInfo> {
     const { tenant, created } = await store.tenants.getOrCreate('default');
     const apiKey = created ? (await store.apiKeys.create(tenant.id, 'bootstrap')).key : null;
-    const connected: ProviderKey[] = [];
-    if (sandbox && services.sandbox) {
-      const existing = new Set((await store.connections.list(tenant.id)).map((c) => c.provider));
-      for (const p of providerKeys) {
-        if (existing.has(p)) continue;
-        const vendor = sandbox.vendors[p];
-        try {
-          await connections.connect(
-            tenant.id,
-            p,
-            services.sandbox.mountUrl(p) + vendor.basePath(tenant.id),
-            vendor.credentialsFor(tenant.id),
-          );
-          connected.push(p);
-        } catch (error) {
-          log.warn({ provider: p, err: error }, 'could not connect the default tenant to the sandbox vendor');
-        }
+    let connected: ProviderKey[] = [];
+    if (services.sandbox) {
+      try {
+        connected = (await services.sandbox.connect(tenant.id)).created;
+      } catch (error) {
+        log.warn({ err: error }, 'could not connect the default tenant to the sandbox vendors');
       }
     }
     return { tenant, apiKey, connected };

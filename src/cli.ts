@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { HookgraphError } from './domain/errors.js';
+import { type ProviderKey, providerKeys, providerSlug } from './domain/provider-key.js';
+import { createSandboxEvents } from './manage/sandbox-events.js';
+import { createSandbox, loopbackOrigin, SANDBOX_PREFIX } from './sandbox/index.js';
 import { resolveSecretKey } from './secret-key.js';
-import { createStore } from './store/store.js';
+import { createStore, type Store } from './store/store.js';
 
 const USAGE = `usage: hookgraph <command>
   start                              run the gateway (same as npm start)
@@ -9,7 +13,11 @@ const USAGE = `usage: hookgraph <command>
   keys create --tenant <name> [--name <label>]
                                      create an API key (created tenant if new); the key is the last line
   keys list [--tenant <name>]        list keys (never their secrets)
-  keys revoke <key-id | key>         revoke a key`;
+  keys revoke <key-id | key>         revoke a key
+  sandbox connect --tenant <name> [--provider <key>] [--create]
+                                     connect a tenant to the sandbox vendors (all five, or one): each opens
+                                     an account with random credentials, stored sealed; the server need
+                                     not run. --create makes the tenant if it does not exist`;
 
 /** The `hookgraph` command. Database and secrets come from the same environment as the server. */
 async function main(argv: string[]): Promise<number> {
@@ -18,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     await import('./server.js');
     return -1;
   }
-  if (command !== 'migrate' && command !== 'keys') {
+  if (command !== 'migrate' && command !== 'keys' && command !== 'sandbox') {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
@@ -29,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`migrated ${store.describe}\n`);
       return 0;
     }
+    if (command === 'sandbox') return await sandboxCommand(config, store, sub, rest);
     const { values, positionals } = parseArgs({
       args: rest,
       options: { tenant: { type: 'string' }, name: { type: 'string' } },
@@ -67,10 +76,57 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n${USAGE}\n`);
       return 2;
     }
+    if (error instanceof HookgraphError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
     throw error;
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `sandbox connect`: the same path as the `connectSandbox` mutation and the bootstrap, straight on the
+ * database. The connection's baseUrl is the gateway's loopback origin as the server will bind it
+ * (HOST, PORT), so PORT must be fixed.
+ */
+async function sandboxCommand(config: Readonly<Config>, store: Store, sub: string | undefined, args: string[]): Promise<number> {
+  let values: { tenant?: string | undefined; provider?: string | undefined; create?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { tenant: { type: 'string' }, provider: { type: 'string' }, create: { type: 'boolean', default: false } },
+    }));
+  } catch (error) {
+    // parseArgs names the unknown or malformed option; that is a usage mistake, not a crash.
+    throw new UsageError((error as Error).message);
+  }
+  if (sub !== 'connect') throw new UsageError(`unknown sandbox command ${sub ?? ''}`);
+  if (!values.tenant) throw new UsageError('sandbox connect needs --tenant <name>');
+  let provider: ProviderKey | null = null;
+  if (values.provider !== undefined) {
+    provider = providerKeys.find((k) => k === values.provider?.toUpperCase()) ?? null;
+    if (!provider) throw new UsageError(`unknown provider ${values.provider}; one of ${providerKeys.map(providerSlug).join(', ')}`);
+  }
+  if (!config.sandbox) {
+    process.stderr.write('the sandbox is off (HOOKGRAPH_SANDBOX=0): the gateway would not serve the sandbox vendors\n');
+    return 1;
+  }
+  if (config.port === 0) throw new UsageError('PORT=0 picks a port at start: sandbox connect needs the fixed PORT the gateway listens on');
+  const found = await store.tenants.findByName(values.tenant);
+  if (!found && !values.create) throw new UsageError(`no tenant named ${values.tenant} (add --create to create it)`);
+  const tenant = found ?? (await store.tenants.getOrCreate(values.tenant)).tenant;
+  if (!found) process.stdout.write(`created tenant ${tenant.name}\n`);
+  const origin = loopbackOrigin(config.host, config.port);
+  const sandbox = createSandbox({ store: store.sandbox, gatewayOrigins: () => [config.publicUrl, origin] });
+  const events = createSandboxEvents({ store, vendors: sandbox.vendors, mountUrl: (p) => `${origin}${SANDBOX_PREFIX}${providerSlug(p)}` });
+  const { connections, created } = await events.connect(tenant.id, provider);
+  for (const c of connections) {
+    process.stdout.write(`${c.provider}\t${created.includes(c.provider) ? 'connected' : 'already connected'}\t${c.baseUrl}\n`);
+  }
+  if (connections.length === 0) process.stdout.write(`tenant ${tenant.name} is connected to real vendors only; nothing to do\n`);
+  return 0;
 }
 
 class UsageError extends Error {}

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Constant-time string comparison; unequal lengths return false without throwing. */
 export function safeEqual(a: string, b: string): boolean {
@@ -50,4 +50,35 @@ export function createSealer(key: Buffer): Sealer {
       return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
     },
   };
+}
+
+/**
+ * A 32-byte key for one purpose and one scope (a tenant id), derived from the gateway secret key with
+ * HKDF-SHA-256: every replica derives the same key, and no two purposes or scopes share one, so the
+ * secret that seals credentials is never used as a key for anything else.
+ */
+export function deriveKey(secretKey: Buffer, purpose: string, scope: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secretKey, purpose, scope, 32));
+}
+
+/** AES block size: what encryptBlock takes and returns. */
+export const BLOCK_BYTES = 16;
+
+/**
+ * AES-256 on exactly one block: a keyed pseudorandom permutation of 16-byte values, deterministic by
+ * design (the same input gives the same output). ECB is sound here only because there is one block.
+ */
+export function encryptBlock(key: Buffer, block: Buffer): Buffer {
+  return oneBlock(createCipheriv('aes-256-ecb', key, null), block);
+}
+
+/** The inverse of encryptBlock. Any 16 bytes decrypt (to noise when forged): check the plaintext's layout. */
+export function decryptBlock(key: Buffer, block: Buffer): Buffer {
+  return oneBlock(createDecipheriv('aes-256-ecb', key, null), block);
+}
+
+function oneBlock(cipher: ReturnType<typeof createCipheriv> | ReturnType<typeof createDecipheriv>, block: Buffer): Buffer {
+  if (block.length !== BLOCK_BYTES) throw new RangeError(`expected one ${BLOCK_BYTES}-byte block, got ${block.length} bytes`);
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(block), cipher.final()]);
 }

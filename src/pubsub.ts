@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { StoredEvent } from './domain/event.js';
@@ -36,6 +37,8 @@ export function createEventBus({ redisUrl, prefix = 'hookgraph' }: { redisUrl: s
     eventTarget = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as EventTarget;
   } else {
     eventTarget = new EventTarget();
+    // One listener per stream of a tenant (up to maxSubscriptionsPerTenant): not a leak, so no warning at 11.
+    setMaxListeners(0, eventTarget);
   }
   const topic = (tenantId: string) => `${prefix}:events:${tenantId}`;
   const counts = new Map<string, number>();

@@ -1,8 +1,17 @@
+import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
 /** Entry point: config → buildApp → start; SIGINT/SIGTERM stop gracefully. The only file with side effects. */
 const config = loadConfig();
+
+// Requests and subscriptions contain their own failures (masked errors, a field error per unreadable
+// value, an error result for anything unserializable), so a throw that reaches here is a bug and the
+// process state is unknown: Node's default stands (exit 1, the supervisor restarts a clean process).
+// The monitor only records it first, as one JSON line with message and stack, instead of bare stderr.
+const fatal = pino({ level: 'fatal' });
+process.on('uncaughtExceptionMonitor', (err, origin) => fatal.fatal({ err, origin }, 'uncaught exception: exiting'));
+
 const app = await buildApp(config);
 await app.start();
 

@@ -1,5 +1,14 @@
 import type { ProviderKey } from './provider-key.js';
 
+/**
+ * The alphabet a vendor event name must keep to before hookgraph stores it: what every name in the
+ * five catalogues uses (`CREATE_INVOICE`, `order.saved_as_concept`, `INVOICES:CREATE`,
+ * `webhook12.errors`, `list.category.created`) plus `-`, `/` and space for names vendors add later,
+ * at most 128 characters. Anything else (control characters, quotes, markup, kilobytes of name) is
+ * refused with a 400 rather than stored and streamed to clients.
+ */
+export const SAFE_EVENT_NAME = /^[A-Za-z0-9_.:\-/ ]{1,128}$/;
+
 export interface EventResource {
   type: string;
   id: string | null;

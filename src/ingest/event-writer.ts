@@ -35,23 +35,34 @@ export function createEventWriter(store: Store, { maxBatch = 512, metrics }: { m
         batch[0]?.reject(error);
         return;
       }
-      await Promise.all(batch.map((p) => store.events.append(p.events).then(p.resolve, p.reject)));
+      // Each through a promise, so an append that throws at once fails its delivery alone.
+      await Promise.all(
+        batch.map((p) =>
+          Promise.resolve(p.events)
+            .then((events) => store.events.append(events))
+            .then(p.resolve, p.reject),
+        ),
+      );
     }
   }
 
   async function drain(): Promise<void> {
     flushing = true;
-    while (queue.length > 0) {
-      const batch: Pending[] = [];
-      let rows = 0;
-      while (queue.length > 0 && rows < maxBatch) {
-        const p = queue.shift() as Pending;
-        batch.push(p);
-        rows += p.events.length;
+    try {
+      while (queue.length > 0) {
+        const batch: Pending[] = [];
+        let rows = 0;
+        while (queue.length > 0 && rows < maxBatch) {
+          const p = queue.shift() as Pending;
+          batch.push(p);
+          rows += p.events.length;
+        }
+        await commit(batch);
       }
-      await commit(batch);
+    } finally {
+      // Whatever happened, the next write starts a drain again instead of waiting forever.
+      flushing = false;
     }
-    flushing = false;
   }
 
   return {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { LookupFunction } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, errors as undiciErrors, request } from 'undici';
-import { ProviderError } from '../domain/errors.js';
+import { ProviderError, ValidationError } from '../domain/errors.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 
 export interface HttpRequest {
@@ -30,7 +31,13 @@ export interface HttpResponse {
 }
 
 export interface HttpOptions {
-  /** Injectable transport (an undici MockAgent in tests). @default one pooled Agent per client */
+  /**
+   * DNS for the default Agent's connect hook: the host guard's `lookup`, which refuses vendor names that
+   * resolve to internal addresses. Unused when a `dispatcher` is given.
+   * @default dns.lookup
+   */
+  lookup?: LookupFunction;
+  /** Injectable transport (an undici MockAgent in tests). @default one pooled Agent per client, connecting through `lookup` */
   dispatcher?: Dispatcher;
   /** Per-attempt timeout for headers and body. @default 10_000 */
   timeoutMs?: number;
@@ -40,8 +47,14 @@ export interface HttpOptions {
   baseDelayMs?: number;
   /** Cap for one backoff or Retry-After wait. @default 5_000 */
   maxDelayMs?: number;
-  /** Throws when a URL's host is not allowed (SSRF guard); see config.allowedHosts. */
+  /** Throws when a URL's host is not allowed (SSRF guard); the host guard's `assertAllowedUrl`. */
   assertAllowedUrl?: (url: URL) => void;
+  /**
+   * Largest response body read from a vendor: a declared Content-Length above it is refused before
+   * reading, a streamed body is cut off as it passes it. config.limits.vendorMaxResponseBytes.
+   * @default 10 MiB
+   */
+  maxResponseBytes?: number;
   /** Observes each attempt (logs, metrics). Never receives bodies. */
   onAttempt?: (info: { provider: ProviderKey; method: string; url: string; status: number | null; attempt: number; ms: number }) => void;
 }
@@ -57,12 +70,14 @@ const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'x
 export function createHttpClient(
   provider: ProviderKey,
   {
-    dispatcher = new Agent({ connections: 16, keepAliveTimeout: 10_000 }),
+    lookup,
+    dispatcher = new Agent({ connections: 16, keepAliveTimeout: 10_000, ...(lookup && { connect: { lookup } }) }),
     timeoutMs = 10_000,
     retries = 2,
     baseDelayMs = 200,
     maxDelayMs = 5_000,
     assertAllowedUrl,
+    maxResponseBytes = 10 * 1024 * 1024,
     onAttempt,
   }: HttpOptions = {},
 ): HttpClient {
@@ -85,6 +100,11 @@ export function createHttpClient(
       const started = performance.now();
       let retryAfterMs: number | null = null;
       let failure: ProviderError;
+      let reported = false;
+      const report = (status: number | null) => {
+        reported = true;
+        onAttempt?.({ provider, method: req.method, url: url.pathname, status, attempt, ms: performance.now() - started });
+      };
       try {
         const res = await request(url, {
           method: req.method,
@@ -95,11 +115,10 @@ export function createHttpClient(
           bodyTimeout: timeoutMs,
           signal: AbortSignal.timeout(timeoutMs),
         });
-        const text = await res.body.text();
         const vendorRequestId = pickRequestId(res.headers);
-        onAttempt?.({ provider, method: req.method, url: url.pathname, status: res.statusCode, attempt, ms: performance.now() - started });
         const ok = (res.statusCode >= 200 && res.statusCode < 300) || req.acceptStatus?.includes(res.statusCode);
         if (ok) {
+          const text = await readCapped(provider, res, maxResponseBytes, vendorRequestId).finally(() => report(res.statusCode));
           return {
             status: res.statusCode,
             headers: res.headers,
@@ -107,6 +126,8 @@ export function createHttpClient(
             vendorRequestId,
           };
         }
+        // An error answer's body is never used: discard it (undici reads at most 128 KiB, then closes).
+        await res.body.dump().finally(() => report(res.statusCode));
         const retryable = res.statusCode === 429 || (res.statusCode >= 500 && idempotent);
         failure = new ProviderError(describeStatus(provider, res.statusCode), {
           provider,
@@ -122,7 +143,9 @@ export function createHttpClient(
           if (error.status !== null && error.status >= 500 && !idempotent) throw error;
           failure = error;
         } else {
-          onAttempt?.({ provider, method: req.method, url: url.pathname, status: null, attempt, ms: performance.now() - started });
+          if (!reported) report(null);
+          // The host guard's lookup refused the address the vendor host resolves to: not a network failure.
+          if (error instanceof ValidationError) throw error;
           const refused = isConnectionRefused(error);
           const timedOut = isTimeout(error);
           failure = new ProviderError(timedOut ? `${provider} did not answer within ${timeoutMs} ms` : `${provider} could not be reached`, {
@@ -140,6 +163,38 @@ export function createHttpClient(
     }
   }
   return { provider, send };
+}
+
+/**
+ * The body as text, reading at most `cap` bytes: a vendor (or whatever answers at its address) cannot make
+ * the gateway buffer an unbounded answer.
+ */
+async function readCapped(
+  provider: ProviderKey,
+  res: Dispatcher.ResponseData,
+  cap: number,
+  vendorRequestId: string | null,
+): Promise<string> {
+  const tooLarge = () => {
+    res.body.destroy();
+    return new ProviderError(`${provider} answered with a body larger than ${cap} bytes, more than hookgraph reads`, {
+      provider,
+      status: res.statusCode,
+      retryable: false,
+      vendorRequestId,
+    });
+  };
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > cap) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > cap) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  // TextDecoder, as undici's body.text(): a leading BOM (some .NET APIs send one) is dropped before JSON.parse.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
 }
 
 function parseJson(provider: ProviderKey, text: string, status: number, vendorRequestId: string | null): unknown {

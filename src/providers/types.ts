@@ -63,6 +63,12 @@ export interface Delivery {
   body: unknown;
   /** The hookgraph webhook it arrived on. */
   webhook: { id: string; events: readonly string[]; externalIds: readonly string[] };
+  /**
+   * Most events (batch items, batch records) the delivery may carry; a batching normalizer refuses
+   * more with checkEventCount as soon as it knows the count. The ingest route always passes
+   * config.limits.maxEventsPerDelivery. @default unbounded
+   */
+  maxEvents?: number;
 }
 
 export interface ProviderDefinition<C = unknown> {

@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import qs from 'qs';
-import { safeEqual } from '../crypto.js';
 import { booqableEventAliases, booqableEventTypes } from '../providers/booqable/catalog.js';
 import type { BooqableApiPath, BooqableErrorDocument, BooqablePayloadVersion } from '../providers/booqable/wire.js';
 import { isObject, type Json } from '../providers/json.js';
-import { createSandboxRecorder, deliver, header, sandboxControls, sendJson } from './common.js';
-import type { SandboxDelivery, SandboxRequest, SandboxVendor, TriggerOptions } from './types.js';
+import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import {
+  anyHttpUrl,
+  createSandboxRecorder,
+  deliver,
+  header,
+  MAX_HOOKS_PER_ACCOUNT,
+  sandboxControls,
+  sendJson,
+  stringField,
+} from './common.js';
+import { createMemoryAccountStore } from './memory-store.js';
+import type { SandboxDelivery, SandboxRequest, SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 interface Endpoint {
   id: string;
@@ -19,6 +29,12 @@ interface Endpoint {
 }
 
 type Answer = { status: number; body: unknown };
+
+interface State {
+  endpoints: Endpoint[];
+}
+
+const KEY_PREFIX = 'sbx-bq-';
 
 /** `/<company>/api/(4|boomerang)/webhook_endpoints[/<id>]`: the company segment stands for `<company>.booqable.com`. */
 const ROUTE = /^\/([^/]+)\/api\/(4|boomerang)\/webhook_endpoints(?:\/([^/]+))?\/?$/;
@@ -184,7 +200,7 @@ function sampleData(eventType: string, version: BooqablePayloadVersion, account:
         archived: 'archived',
         reverted: 'new',
       };
-      const s = status[action] ?? 'reserved';
+      const s = (Object.hasOwn(status, action) ? status[action] : undefined) ?? 'reserved';
       return {
         ...base,
         number: 311,
@@ -210,20 +226,26 @@ function sampleData(eventType: string, version: BooqablePayloadVersion, account:
 
 /**
  * Booqable's JSON:API `webhook_endpoints` for each simulated company, on `/api/4` and
- * `/api/boomerang` (VENDORS.md §2.1): Bearer token per company (`sbx-bq-<account>`), paged, filtered,
- * sorted and sparse-fieldset lists (items flattened as the docs show them), create 201, PUT, DELETE
- * answering the record with `events: []`, JSON:API error documents. Deliveries: version 1
- * form-urlencoded, version 4 JSON (VENDORS.md §2.3).
+ * `/api/boomerang` (VENDORS.md §2.1): one company per account (its id is the company segment of the
+ * URL) with a random Bearer token, paged, filtered, sorted and sparse-fieldset lists (items
+ * flattened as the docs show them), create 201, PUT, DELETE answering the record with `events: []`,
+ * JSON:API error documents. Deliveries: version 1 form-urlencoded, version 4 JSON (VENDORS.md §2.3).
  */
-export function createBooqableSandbox(): SandboxVendor {
+export function createBooqableSandbox({
+  store = createMemoryAccountStore(),
+  acceptsDeliveryUrl = anyHttpUrl,
+}: SandboxVendorOptions = {}): SandboxVendor {
   const recorder = createSandboxRecorder();
-  const companies = new Map<string, Endpoint[]>();
-  const endpointsOf = (account: string): Endpoint[] => {
-    const list = companies.get(account) ?? [];
-    companies.set(account, list);
-    return list;
-  };
-  const tokenFor = (account: string) => `sbx-bq-${account}`;
+  const accounts = createVendorAccounts<State>({
+    provider: 'BOOQABLE',
+    store,
+    initialState: () => ({ endpoints: [] }),
+    mint: (account) => {
+      const apiKey = mintSecret(KEY_PREFIX, account);
+      return { forms: { default: { apiKey } }, secrets: { apiKey } };
+    },
+  });
+  const authenticate = (apiKey: string | undefined) => accounts.authenticate(accountNamedBy(KEY_PREFIX, apiKey), { apiKey });
 
   /** Sparse fieldsets (`fields[webhook_endpoints]=url,events`); `version` is absent on boomerang. */
   function attributesOf(e: Endpoint, api: BooqableApiPath, fields: string[] | null): Json {
@@ -251,7 +273,7 @@ export function createBooqableSandbox(): SandboxVendor {
       const f = /^filter\[(\w+)\](?:\[(\w+)\])?$/.exec(key);
       if (!f) continue;
       const [, name = '', op = 'eq'] = f;
-      if (!FILTERS[name]?.includes(op) || (name === 'version' && api !== '4')) {
+      if (!Object.hasOwn(FILTERS, name) || !FILTERS[name]?.includes(op) || (name === 'version' && api !== '4')) {
         return error(400, 'Bad Request', `filter ${name} does not support operator ${op}`);
       }
       items = items.filter((e) => matches(e, name, op, value));
@@ -290,6 +312,7 @@ export function createBooqableSandbox(): SandboxVendor {
     if (url !== undefined || !partial) {
       if (typeof url !== 'string' || url.trim() === '') return unprocessable('url', "can't be blank");
       if (!/^https?:\/\/[^\s/]+\S*$/.test(url)) return unprocessable('url', 'is invalid');
+      if (!acceptsDeliveryUrl(url)) return unprocessable('url', 'is not a delivery URL of this gateway');
       out.url = url;
     }
     if (events !== undefined || !partial) {
@@ -308,8 +331,7 @@ export function createBooqableSandbox(): SandboxVendor {
     return out;
   }
 
-  function route(r: SandboxRequest, company: string, api: BooqableApiPath, id: string | undefined): Answer {
-    const endpoints = endpointsOf(company);
+  function route(r: SandboxRequest, endpoints: Endpoint[], api: BooqableApiPath, id: string | undefined): Answer {
     if (id === undefined) {
       if (r.method === 'GET') return list(r, endpoints, api);
       if (r.method !== 'POST') return error(405, 'Method Not Allowed', `${r.method} is not allowed here`);
@@ -317,6 +339,8 @@ export function createBooqableSandbox(): SandboxVendor {
       if (fields !== null && !Array.isArray(fields)) return fields;
       const doc = readDocument(r, api, false);
       if ('status' in doc) return doc as Answer;
+      if (endpoints.length >= MAX_HOOKS_PER_ACCOUNT)
+        return error(422, 'Unprocessable Entity', `at most ${MAX_HOOKS_PER_ACCOUNT} webhook endpoints`);
       const now = stamp();
       const e: Endpoint = { id: randomUUID(), url: '', events: [], version: 1, ...doc, created_at: now, updated_at: now };
       endpoints.push(e);
@@ -348,14 +372,21 @@ export function createBooqableSandbox(): SandboxVendor {
       const answer = error(404, 'Not Found', 'The specified resource could not be found');
       return sendJson(res, answer.status, answer.body);
     }
-    const [, rawCompany = '', api = '4', id] = m;
-    const company = decodeURIComponent(rawCompany);
-    const token = /^Bearer (.+)$/.exec(header(r, 'authorization') ?? '')?.[1];
-    if (token === undefined || !safeEqual(token, tokenFor(company))) {
+    const [, company = '', api = '4', rawId] = m;
+    const account = await authenticate(/^Bearer (.+)$/.exec(header(r, 'authorization') ?? '')?.[1]);
+    // The token must be the company's own: another company's valid token is as good as none.
+    if (!account || account !== company) {
       const answer = error(401, 'Unauthorized', 'You are not authenticated');
       return sendJson(res, answer.status, answer.body);
     }
-    const answer = route(r, company, api as BooqableApiPath, id === undefined ? undefined : decodeURIComponent(id));
+    let id: string | undefined;
+    try {
+      id = rawId === undefined ? undefined : decodeURIComponent(rawId);
+    } catch {
+      const answer = error(404, 'Not Found', 'The specified resource could not be found');
+      return sendJson(res, answer.status, answer.body);
+    }
+    const answer = await accounts.change(account, ({ state }) => route(r, state.endpoints, api as BooqableApiPath, id));
     sendJson(res, answer.status, answer.body);
   }
 
@@ -365,10 +396,13 @@ export function createBooqableSandbox(): SandboxVendor {
    */
   async function trigger(eventType: string, { account }: TriggerOptions): Promise<SandboxDelivery[]> {
     if (!KNOWN_EVENTS.has(eventType)) throw new Error(`Booqable has no event ${eventType}`);
-    const alias = booqableEventAliases[eventType];
+    const alias = Object.hasOwn(booqableEventAliases, eventType) ? booqableEventAliases[eventType] : undefined;
     const noun = eventType.split('.')[0] ?? 'order';
     const { object, resourceType } = resourceNames(noun);
-    const targets = endpointsOf(account).filter((e) => e.events.includes(eventType) || (alias !== undefined && e.events.includes(alias)));
+    const endpoints = (await accounts.read(account))?.state.endpoints ?? [];
+    const targets = endpoints.filter(
+      (e) => (e.events.includes(eventType) || (alias !== undefined && e.events.includes(alias))) && acceptsDeliveryUrl(e.url),
+    );
     return Promise.all(
       targets.map((e) => {
         const envelope = { id: randomUUID(), created_at: stamp(), event: eventType };
@@ -383,9 +417,15 @@ export function createBooqableSandbox(): SandboxVendor {
   return {
     provider: 'BOOQABLE',
     handle,
-    basePath: (account) => `/${encodeURIComponent(account)}`,
-    credentialsFor: (account) => ({ apiKey: tokenFor(account) }),
+    async openAccount({ form } = {}) {
+      const { account, credentials } = await accounts.open(form);
+      return { account, basePath: `/${account}`, credentials };
+    },
+    accountOf: (credentials) => authenticate(stringField(credentials, 'apiKey')),
+    // Account ids are URL-safe ([A-Za-z0-9_-]): the company segment is the id itself.
+    basePath: (account) => `/${account}`,
+    credentialsFor: (name, form) => accounts.fixture(name, form),
     trigger,
-    ...sandboxControls(recorder, () => companies.clear()),
+    ...sandboxControls(recorder, accounts.reset),
   };
 }

@@ -3,14 +3,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import type { SandboxDelivery, SandboxFault, SandboxRequest } from './types.js';
 
-const MAX_SANDBOX_BODY = 1024 * 1024;
+/** Vendor API bodies are small (one webhook registration); anything larger is refused with 413. */
+const MAX_SANDBOX_BODY = 16 * 1024;
+/** Requests kept for tests to assert on: the sandbox may stay on, so the record must not grow forever. */
+const MAX_RECORDED_REQUESTS = 200;
+/** Hooks one sandbox account may hold; the whole state is rewritten on each change, so it stays small. */
+export const MAX_HOOKS_PER_ACCOUNT = 200;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text, or null when it is over MAX_SANDBOX_BODY (the rest is left unread). */
+export async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_SANDBOX_BODY) throw new Error('sandbox request body too large');
+    if (size > MAX_SANDBOX_BODY) return null;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -42,6 +48,10 @@ export function createSandboxRecorder() {
     async accept(req: IncomingMessage, res: ServerResponse, path: string): Promise<SandboxRequest | null> {
       const url = new URL(req.url ?? '/', 'http://sandbox');
       const text = await readBody(req);
+      if (text === null) {
+        sendJson(res, 413, { error: 'request body too large' }, { connection: 'close' });
+        return null;
+      }
       let body: unknown = null;
       if (text !== '') {
         try {
@@ -58,6 +68,7 @@ export function createSandboxRecorder() {
         body,
       };
       requests.push(recorded);
+      if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
       const fault = faults.find((f) => f.method === undefined || f.method === recorded.method);
       if (fault) {
         fault.count -= 1;
@@ -79,14 +90,14 @@ export function createSandboxRecorder() {
 }
 
 /** The test controls every sandbox vendor exposes: recorded requests, faults, and a reset of its state. */
-export function sandboxControls(recorder: ReturnType<typeof createSandboxRecorder>, clearState: () => void) {
+export function sandboxControls(recorder: ReturnType<typeof createSandboxRecorder>, clearState: () => Promise<void>) {
   return {
     // The same array for the recorder's whole life: reset empties it in place.
     requests: recorder.requests,
     injectFault: recorder.injectFault,
-    reset() {
+    reset(): Promise<void> {
       recorder.reset();
-      clearState();
+      return clearState();
     },
   };
 }
@@ -105,4 +116,21 @@ export async function deliver(url: string, body: string, headers: Record<string,
 export function header(req: { headers: Record<string, string | string[] | undefined> }, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** `value[name]` when `value` is an object with that own string property (credentials arrive as `unknown`). */
+export function stringField(value: unknown, name: string): string | undefined {
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, name)) return undefined;
+  const field = (value as Record<string, unknown>)[name];
+  return typeof field === 'string' ? field : undefined;
+}
+
+/** A standalone vendor's delivery policy (contract tests deliver to their own receivers): any http(s) URL. */
+export function anyHttpUrl(raw: string): boolean {
+  try {
+    const { protocol } = new URL(raw);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }

@@ -2,79 +2,110 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deskeraEventTypes } from '../providers/deskera/catalog.js';
 import type { DeskeraHookWire } from '../providers/deskera/wire.js';
-import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
-import type { SandboxVendor, TriggerOptions } from './types.js';
+import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import {
+  anyHttpUrl,
+  createSandboxRecorder,
+  deliver,
+  header,
+  MAX_HOOKS_PER_ACCOUNT,
+  sandboxControls,
+  sendJson,
+  stringField,
+} from './common.js';
+import { createMemoryAccountStore } from './memory-store.js';
+import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
+
+interface State {
+  hooks: DeskeraHookWire[];
+  nextHookId: number;
+}
+
+const ACCESS_PREFIX = 'sbx-dk-';
+const CLIENT_PREFIX = 'sbx-dk-client-';
+const SECRET_PREFIX = 'sbx-dk-secret-';
+const REFRESH_PREFIX = 'sbx-dk-refresh-';
 
 /**
  * Deskera's webhook API (seed): `x-access-token` auth, register/deregister/list, one eventType per hook,
- * OAuth refresh with Basic client credentials. Accounts: access token `sbx-dk-<account>-<n>`, refresh
- * token `sbx-dk-refresh-<account>`, client `sbx-dk-client-<account>`. The delivery format is not
- * documented (VENDORS.md §1.3); the sandbox POSTs JSON `{hookId, eventType, tenantId, data}`.
+ * OAuth refresh with Basic client credentials. Each account gets a client id, and random client
+ * secret, access token and refresh token; the refresh endpoint rotates the access token (the old
+ * one stops working). The delivery format is not documented (VENDORS.md §1.3); the sandbox POSTs
+ * JSON `{hookId, eventType, tenantId, data}`.
  */
-export function createDeskeraSandbox(): SandboxVendor & { expireAccessToken(account: string): void } {
+export function createDeskeraSandbox({
+  store = createMemoryAccountStore(),
+  acceptsDeliveryUrl = anyHttpUrl,
+}: SandboxVendorOptions = {}): SandboxVendor & { expireAccessToken(account: string): Promise<void> } {
   const recorder = createSandboxRecorder();
-  const hooks = new Map<string, DeskeraHookWire[]>();
-  const tokens = new Map<string, number>();
-  let nextHookId = 1;
   const known = new Set(deskeraEventTypes.map((e) => e.name));
-  const tokenOf = (account: string) => `sbx-dk-${account}-${tokens.get(account) ?? 0}`;
-  const accountOfToken = (token: string | undefined): string | null => {
-    const m = /^sbx-dk-(.+)-(\d+)$/.exec(token ?? '');
-    return m && tokenOf(m[1] as string) === token ? (m[1] as string) : null;
-  };
-  const hooksOf = (account: string) => hooks.get(account) ?? hooks.set(account, []).get(account) ?? [];
+  const accounts = createVendorAccounts<State>({
+    provider: 'DESKERA',
+    store,
+    initialState: () => ({ hooks: [], nextHookId: 1 }),
+    mint: (account) => {
+      const secrets = {
+        clientSecret: mintSecret(SECRET_PREFIX, account),
+        accessToken: mintSecret(ACCESS_PREFIX, account),
+        refreshToken: mintSecret(REFRESH_PREFIX, account),
+      };
+      return { forms: { default: { clientId: `${CLIENT_PREFIX}${account}`, ...secrets } }, secrets };
+    },
+  });
+  const accountOfClient = (clientId: string | undefined) =>
+    clientId?.startsWith(CLIENT_PREFIX) ? clientId.slice(CLIENT_PREFIX.length) || null : null;
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const r = await recorder.accept(req, res, path);
     if (!r) return;
     if (r.method === 'POST' && path === '/v2/oauth/token') {
       const basic = Buffer.from((header(r, 'authorization') ?? '').replace(/^Basic /, ''), 'base64').toString();
-      const [clientId, clientSecret] = basic.split(':');
-      const account = /^sbx-dk-client-(.+)$/.exec(clientId ?? '')?.[1];
-      if (
-        !account ||
-        clientSecret !== `sbx-dk-secret-${account}` ||
-        r.query['refresh_token'] !== `sbx-dk-refresh-${account}` ||
-        r.query['grant_type'] !== 'refresh_token'
-      ) {
-        return sendJson(res, 401, { errorMessage: 'invalid client or refresh token' });
-      }
-      tokens.set(account, (tokens.get(account) ?? 0) + 1);
-      return sendJson(res, 200, {
-        access_token: tokenOf(account),
-        token_type: 'bearer',
-        refresh_token: `sbx-dk-refresh-${account}`,
-        expires_in: 0,
-      });
+      const colon = basic.indexOf(':');
+      const [clientId, clientSecret] = colon === -1 ? [basic, undefined] : [basic.slice(0, colon), basic.slice(colon + 1)];
+      const refreshToken = r.query['refresh_token'];
+      const account =
+        r.query['grant_type'] === 'refresh_token'
+          ? await accounts.authenticate(accountOfClient(clientId), { clientSecret, refreshToken })
+          : null;
+      if (!account) return sendJson(res, 401, { errorMessage: 'invalid client or refresh token' });
+      const accessToken = mintSecret(ACCESS_PREFIX, account);
+      await accounts.change(account, (a) => accounts.setSecret(a, 'accessToken', accessToken));
+      return sendJson(res, 200, { access_token: accessToken, token_type: 'bearer', refresh_token: refreshToken, expires_in: 0 });
     }
-    const account = accountOfToken(header(r, 'x-access-token'));
+    const token = header(r, 'x-access-token');
+    const account = await accounts.authenticate(accountNamedBy(ACCESS_PREFIX, token), { accessToken: token });
     if (!account) return sendJson(res, 401, { errorMessage: 'Unauthorized', errorCode: 401 });
     if (r.method === 'GET' && path === '/v1/iam/token/app/validate') return sendJson(res, 200, { valid: true });
-    if (r.method === 'GET' && path === '/v1/webhooks') return sendJson(res, 200, hooksOf(account));
+    if (r.method === 'GET' && path === '/v1/webhooks') return sendJson(res, 200, (await accounts.read(account))?.state.hooks ?? []);
     // The seed's curl posts without /v1 while its table says /v1: accept both (VENDORS.md §1.1).
     if (r.method === 'POST' && (path === '/v1/webhooks/register' || path === '/webhooks/register')) {
       const body = (r.body ?? {}) as Record<string, unknown>;
-      if (typeof body['eventType'] !== 'string' || !known.has(body['eventType']))
-        return sendJson(res, 400, { errorMessage: 'Invalid eventType' });
-      if (typeof body['webhookUrl'] !== 'string' || !/^https?:\/\//.test(body['webhookUrl']))
+      const eventType = body['eventType'];
+      const webhookUrl = body['webhookUrl'];
+      if (typeof eventType !== 'string' || !known.has(eventType)) return sendJson(res, 400, { errorMessage: 'Invalid eventType' });
+      if (typeof webhookUrl !== 'string' || !/^https?:\/\//.test(webhookUrl))
         return sendJson(res, 400, { errorMessage: 'Invalid webhookUrl' });
+      if (!acceptsDeliveryUrl(webhookUrl))
+        return sendJson(res, 400, { errorMessage: 'Invalid webhookUrl: not a delivery URL of this gateway' });
       for (const f of ['clientId', 'clientSecret', 'accessToken', 'refreshToken']) {
         if (typeof body[f] !== 'string' || body[f] === '') return sendJson(res, 400, { errorMessage: `${f} is required` });
       }
-      const hook: DeskeraHookWire = { hookId: nextHookId++, eventType: body['eventType'], webhookUrl: body['webhookUrl'], deleted: false };
-      hooksOf(account).push(hook);
-      return sendJson(res, 200, hook);
+      const hook = await accounts.change(account, ({ state }) => {
+        if (state.hooks.length >= MAX_HOOKS_PER_ACCOUNT) return null;
+        const added: DeskeraHookWire = { hookId: state.nextHookId++, eventType, webhookUrl, deleted: false };
+        state.hooks.push(added);
+        return added;
+      });
+      return hook ? sendJson(res, 200, hook) : sendJson(res, 400, { errorMessage: `At most ${MAX_HOOKS_PER_ACCOUNT} webhooks` });
     }
     const del = /^\/v1\/webhooks\/delete\/(\d+)$/.exec(path);
     if (r.method === 'DELETE' && del) {
-      const list = hooksOf(account);
-      const hook = list.find((h) => String(h.hookId) === del[1]);
-      if (!hook) return sendJson(res, 404, { errorMessage: 'Webhook not found' });
-      hooks.set(
-        account,
-        list.filter((h) => h !== hook),
-      );
-      return sendJson(res, 200, { ...hook, deleted: true });
+      const hook = await accounts.change(account, ({ state }) => {
+        const found = state.hooks.find((h) => String(h.hookId) === del[1]);
+        if (found) state.hooks = state.hooks.filter((h) => h !== found);
+        return found;
+      });
+      return hook ? sendJson(res, 200, { ...hook, deleted: true }) : sendJson(res, 404, { errorMessage: 'Webhook not found' });
     }
     return sendJson(res, 404, { errorMessage: 'Not found' });
   }
@@ -82,9 +113,10 @@ export function createDeskeraSandbox(): SandboxVendor & { expireAccessToken(acco
   async function trigger(eventType: string, { account }: TriggerOptions) {
     const noun = eventType.replace(/^(CREATE|UPDATE|DELETE)_/, '');
     const id = randomBytes(6).toString('hex');
+    const hooks = (await accounts.read(account))?.state.hooks ?? [];
     return Promise.all(
-      hooksOf(account)
-        .filter((h) => h.eventType === eventType)
+      hooks
+        .filter((h) => h.eventType === eventType && acceptsDeliveryUrl(h.webhookUrl))
         .map((h) =>
           deliver(
             h.webhookUrl,
@@ -104,21 +136,22 @@ export function createDeskeraSandbox(): SandboxVendor & { expireAccessToken(acco
   return {
     provider: 'DESKERA',
     handle,
-    basePath: () => '',
-    credentialsFor: (account) => ({
-      clientId: `sbx-dk-client-${account}`,
-      clientSecret: `sbx-dk-secret-${account}`,
-      accessToken: tokenOf(account),
-      refreshToken: `sbx-dk-refresh-${account}`,
-    }),
-    trigger,
-    ...sandboxControls(recorder, () => {
-      hooks.clear();
-      tokens.clear();
-    }),
-    /** Invalidates the account's current access token; the refresh endpoint issues the next one. */
-    expireAccessToken(account) {
-      tokens.set(account, (tokens.get(account) ?? 0) + 1);
+    async openAccount({ form } = {}) {
+      const { account, credentials } = await accounts.open(form);
+      return { account, basePath: '', credentials };
     },
+    // The client secret and refresh token identify the account; the access token rotates.
+    accountOf: (credentials) =>
+      accounts.authenticate(accountOfClient(stringField(credentials, 'clientId')), {
+        clientSecret: stringField(credentials, 'clientSecret'),
+        refreshToken: stringField(credentials, 'refreshToken'),
+      }),
+    basePath: () => '',
+    credentialsFor: (name, form) => accounts.fixture(name, form),
+    trigger,
+    ...sandboxControls(recorder, accounts.reset),
+    /** Invalidates the account's current access token; the refresh endpoint issues the next one. */
+    expireAccessToken: (account) =>
+      accounts.change(account, (a) => accounts.setSecret(a, 'accessToken', mintSecret(ACCESS_PREFIX, account))),
   };
 }

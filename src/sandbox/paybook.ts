@@ -2,12 +2,29 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paybookEventTypes } from '../providers/paybook/catalog.js';
 import type { PaybookWebhookWire } from '../providers/paybook/wire.js';
-import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
-import type { SandboxVendor, TriggerOptions } from './types.js';
+import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import {
+  anyHttpUrl,
+  createSandboxRecorder,
+  deliver,
+  header,
+  MAX_HOOKS_PER_ACCOUNT,
+  sandboxControls,
+  sendJson,
+  stringField,
+} from './common.js';
+import { createMemoryAccountStore } from './memory-store.js';
+import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 interface Hook extends PaybookWebhookWire {
   headers: Record<string, string>;
 }
+
+interface State {
+  hooks: Hook[];
+}
+
+const KEY_PREFIX = 'sbx-pb-';
 
 const mongoId = () => randomBytes(12).toString('hex');
 const known = new Set(paybookEventTypes.map((e) => e.name));
@@ -32,30 +49,50 @@ function v3Time(d = new Date()): string {
 }
 
 /**
- * Paybook Sync V1 webhooks (seed, VENDORS.md §3): `Authorization: api_key api_key=sbx-pb-<account>`,
- * envelopes, 24-hex ids, dt_created as unix seconds (as the real API answers). Deliveries: V1 flat,
- * or V3 batched (`shape: 'v3'`, `'v3-batch'` with two items), with the hook's custom headers.
+ * Paybook Sync V1 webhooks (seed, VENDORS.md §3): `Authorization: api_key api_key=<key>` with a
+ * random key per account, envelopes, 24-hex ids, dt_created as unix seconds (as the real API
+ * answers). Deliveries: V1 flat, or V3 batched (`shape: 'v3'`, `'v3-batch'` with two items), with
+ * the hook's custom headers.
  */
-export function createPaybookSandbox(): SandboxVendor {
+export function createPaybookSandbox({
+  store = createMemoryAccountStore(),
+  acceptsDeliveryUrl = anyHttpUrl,
+}: SandboxVendorOptions = {}): SandboxVendor {
   const recorder = createSandboxRecorder();
-  const accounts = new Map<string, Hook[]>();
-  const hooksOf = (account: string) => accounts.get(account) ?? accounts.set(account, []).get(account) ?? [];
+  const accounts = createVendorAccounts<State>({
+    provider: 'PAYBOOK',
+    store,
+    initialState: () => ({ hooks: [] }),
+    mint: (account) => {
+      const apiKey = mintSecret(KEY_PREFIX, account);
+      return { forms: { default: { apiKey } }, secrets: { apiKey } };
+    },
+  });
   const wire = ({ headers: _h, ...w }: Hook): PaybookWebhookWire => w;
+  const authenticate = (apiKey: string | undefined) => accounts.authenticate(accountNamedBy(KEY_PREFIX, apiKey), { apiKey });
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const r = await recorder.accept(req, res, path);
     if (!r) return;
-    const account = /^api_key api_key=sbx-pb-(.+)$/.exec(header(r, 'authorization') ?? '')?.[1];
+    const account = await authenticate(/^api_key api_key=(.+)$/.exec(header(r, 'authorization') ?? '')?.[1]);
     if (!account) return envelope(res, 401, null, 'Unauthorized');
-    if (path === '/v1/webhooks' && r.method === 'GET') return envelope(res, 200, hooksOf(account).map(wire));
+    if (path === '/v1/webhooks' && r.method === 'GET') {
+      const state = (await accounts.read(account))?.state ?? { hooks: [] };
+      return envelope(res, 200, state.hooks.map(wire));
+    }
     if (path === '/v1/webhooks' && r.method === 'POST') {
       const b = (r.body ?? {}) as Record<string, unknown>;
       if (typeof b['url'] !== 'string' || !/^https?:\/\//.test(b['url'])) return envelope(res, 400, null, 'url is required');
+      if (!acceptsDeliveryUrl(b['url'])) return envelope(res, 400, null, 'url must be a delivery URL of this gateway');
       const events = b['events'];
       if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && known.has(e))) {
         return envelope(res, 400, null, 'events must be credential_create, credential_update, refresh or documents_completed');
       }
-      const headers = typeof b['headers'] === 'object' && b['headers'] !== null ? (b['headers'] as Record<string, string>) : {};
+      const rawHeaders = b['headers'];
+      const headers =
+        typeof rawHeaders === 'object' && rawHeaders !== null && Object.values(rawHeaders).every((v) => typeof v === 'string')
+          ? (rawHeaders as Record<string, string>)
+          : {};
       const hook: Hook = {
         id_webhook: mongoId(),
         id_user: typeof b['id_user'] === 'string' ? b['id_user'] : null,
@@ -68,18 +105,21 @@ export function createPaybookSandbox(): SandboxVendor {
         dt_modified: null,
         headers,
       };
-      hooksOf(account).push(hook);
-      return envelope(res, 200, wire(hook));
+      const added = await accounts.change(account, ({ state }) => {
+        if (state.hooks.length >= MAX_HOOKS_PER_ACCOUNT) return false;
+        state.hooks.push(hook);
+        return true;
+      });
+      return added ? envelope(res, 200, wire(hook)) : envelope(res, 400, null, `at most ${MAX_HOOKS_PER_ACCOUNT} webhooks per account`);
     }
     const del = /^\/v1\/webhooks\/([0-9a-f]{24})$/.exec(path);
     if (del && r.method === 'DELETE') {
-      const list = hooksOf(account);
-      if (!list.some((h) => h.id_webhook === del[1])) return envelope(res, 404, null, 'Webhook not found');
-      accounts.set(
-        account,
-        list.filter((h) => h.id_webhook !== del[1]),
-      );
-      return envelope(res, 200, true);
+      const removed = await accounts.change(account, ({ state }) => {
+        const before = state.hooks.length;
+        state.hooks = state.hooks.filter((h) => h.id_webhook !== del[1]);
+        return state.hooks.length < before;
+      });
+      return removed ? envelope(res, 200, true) : envelope(res, 404, null, 'Webhook not found');
     }
     return envelope(res, 404, null, 'Not found');
   }
@@ -120,16 +160,22 @@ export function createPaybookSandbox(): SandboxVendor {
             rid: randomUUID(),
             events: Array.from({ length: items }, () => ({
               header: {
-                event: { at: v3Time(), eid: randomUUID(), name: V3_NAMES[eventType] ?? eventType, version: '3.1' },
+                event: {
+                  at: v3Time(),
+                  eid: randomUUID(),
+                  name: (Object.hasOwn(V3_NAMES, eventType) ? V3_NAMES[eventType] : undefined) ?? eventType,
+                  version: '3.1',
+                },
                 user: { id_environment: '574894bf7848066d138b4570', id_external: '20230614-DEMO', id_user: mongoId() },
               },
               payload: v1Payload(eventType, account),
             })),
           };
     const text = JSON.stringify(body);
+    const hooks = (await accounts.read(account))?.state.hooks ?? [];
     return Promise.all(
-      hooksOf(account)
-        .filter((h) => h.events.includes(eventType))
+      hooks
+        .filter((h) => h.events.includes(eventType) && acceptsDeliveryUrl(h.url))
         .map((h) => deliver(h.url, text, { 'content-type': 'application/json', ...h.headers })),
     );
   }
@@ -137,9 +183,14 @@ export function createPaybookSandbox(): SandboxVendor {
   return {
     provider: 'PAYBOOK',
     handle,
+    async openAccount({ form } = {}) {
+      const { account, credentials } = await accounts.open(form);
+      return { account, basePath: '', credentials };
+    },
+    accountOf: (credentials) => authenticate(stringField(credentials, 'apiKey')),
     basePath: () => '',
-    credentialsFor: (account) => ({ apiKey: `sbx-pb-${account}` }),
+    credentialsFor: (name, form) => accounts.fixture(name, form),
     trigger,
-    ...sandboxControls(recorder, () => accounts.clear()),
+    ...sandboxControls(recorder, accounts.reset),
   };
 }

@@ -10,19 +10,31 @@ import {
   type RootfiSyncCompletedDelivery,
   type RootfiWebhookWire,
 } from '../providers/rootfi/wire.js';
-import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
-import type { SandboxVendor, TriggerOptions } from './types.js';
 import { isObject } from '../providers/json.js';
+import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import {
+  anyHttpUrl,
+  createSandboxRecorder,
+  deliver,
+  header,
+  MAX_HOOKS_PER_ACCOUNT,
+  sandboxControls,
+  sendJson,
+  stringField,
+} from './common.js';
+import { createMemoryAccountStore } from './memory-store.js';
+import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 /**
  * RootFi v3 core webhooks (VENDORS.md §4.1, §4.4): `api_key` header auth, create wrapped in
  * `{webhook}` answering the bare object, update unwrapped answering `{data}`, list `{data:[]}`, delete
- * `{status:"success"}`, errors `{error:{message,code,field}}`. Accounts are keyed by api key
- * `sbx-<account>`. Deliveries are JSON with each hook's custom headers, in the three documented shapes
- * (plus the legacy single-record shape with `shape: 'legacy'`).
+ * `{status:"success"}`, errors `{error:{message,code,field}}`. Each account has a random api key.
+ * Deliveries are JSON with each hook's custom headers, in the three documented shapes (plus the
+ * legacy single-record shape with `shape: 'legacy'`).
  */
 
 const API_PATH = '/v3/core/webhooks';
+const KEY_PREFIX = 'sbx-rf-';
 const HOOK_PATH = /^\/v3\/core\/webhooks\/([^/]+)\/?$/;
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -39,8 +51,16 @@ function errorBody(message: string, code: string, field: string | null) {
 
 type Fields = Omit<RootfiWebhookWire, 'id' | 'created_at'>;
 
+interface State {
+  hooks: RootfiWebhookWire[];
+}
+
 /** Validates the writable fields as RootFi's API does: all required, enums checked. */
-function validateFields(input: unknown, prefix: string): { fields: Fields } | { message: string; field: string } {
+function validateFields(
+  input: unknown,
+  prefix: string,
+  acceptsDeliveryUrl: (url: string) => boolean,
+): { fields: Fields } | { message: string; field: string } {
   const at = (f: string) => `${prefix}${f}`;
   if (!isObject(input))
     return { message: `${prefix ? prefix.slice(0, -1) : 'body'} must be an object`, field: prefix ? prefix.slice(0, -1) : 'body' };
@@ -71,6 +91,7 @@ function validateFields(input: unknown, prefix: string): { fields: Fields } | { 
   }
   if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:'))
     return { message: 'url must be a valid URL', field: at('url') };
+  if (!acceptsDeliveryUrl(url as string)) return { message: 'url must be a delivery URL of this gateway', field: at('url') };
   if (!isObject(headers) || !Object.values(headers).every((h) => typeof h === 'string')) {
     return { message: 'headers must be an object of strings', field: at('headers') };
   }
@@ -174,14 +195,21 @@ function payloadFor(eventType: string, account: string, shape: string | undefine
   return body;
 }
 
-export function createRootfiSandbox(): SandboxVendor {
+export function createRootfiSandbox({
+  store = createMemoryAccountStore(),
+  acceptsDeliveryUrl = anyHttpUrl,
+}: SandboxVendorOptions = {}): SandboxVendor {
   const recorder = createSandboxRecorder();
-  const accounts = new Map<string, Map<string, RootfiWebhookWire>>();
-  const hooksOf = (account: string) => {
-    const hooks = accounts.get(account) ?? new Map<string, RootfiWebhookWire>();
-    accounts.set(account, hooks);
-    return hooks;
-  };
+  const accounts = createVendorAccounts<State>({
+    provider: 'ROOTFI',
+    store,
+    initialState: () => ({ hooks: [] }),
+    mint: (account) => {
+      const apiKey = mintSecret(KEY_PREFIX, account);
+      return { forms: { default: { apiKey } }, secrets: { apiKey } };
+    },
+  });
+  const authenticate = (apiKey: string | undefined) => accounts.authenticate(accountNamedBy(KEY_PREFIX, apiKey), { apiKey });
   const validCatalogueName = (name: string) => {
     if (name === 'SYNC_COMPLETED' || name === 'CONNECTION_CHANGED') return true;
     const [model, op, extra] = name.split(':');
@@ -195,20 +223,18 @@ export function createRootfiSandbox(): SandboxVendor {
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const recorded = await recorder.accept(req, res, path);
     if (!recorded) return;
-    const key = header(recorded, 'api_key');
-    const account = key?.startsWith('sbx-') && key.length > 4 ? key.slice(4) : null;
+    const account = await authenticate(header(recorded, 'api_key'));
     if (!account) return sendJson(res, 401, errorBody('Invalid or missing API key', 'UNAUTHORIZED', 'api_key'));
-    const hooks = hooksOf(account);
     const hookId = HOOK_PATH.exec(path)?.[1];
     const route = `${recorded.method} ${path === API_PATH || path === `${API_PATH}/` ? 'list' : hookId ? 'one' : 'other'}`;
 
     switch (route) {
       case 'GET list':
-        return sendJson(res, 200, { data: [...hooks.values()] });
+        return sendJson(res, 200, { data: (await accounts.read(account))?.state.hooks ?? [] });
       case 'POST list': {
         const wrapped = isObject(recorded.body) ? recorded.body['webhook'] : undefined;
         if (wrapped === undefined) return sendJson(res, 400, errorBody('webhook is required', 'INVALID_FIELD', 'webhook'));
-        const checked = validateFields(wrapped, 'webhook.');
+        const checked = validateFields(wrapped, 'webhook.', acceptsDeliveryUrl);
         if ('message' in checked) return sendJson(res, 400, errorBody(checked.message, 'INVALID_FIELD', checked.field));
         const f = checked.fields;
         // Field order as in the seed's example answer.
@@ -222,21 +248,35 @@ export function createRootfiSandbox(): SandboxVendor {
           type: f.type,
           url: f.url,
         };
-        hooks.set(hook.id, hook);
+        const added = await accounts.change(account, ({ state }) => {
+          if (state.hooks.length >= MAX_HOOKS_PER_ACCOUNT) return false;
+          state.hooks.push(hook);
+          return true;
+        });
+        if (!added) return sendJson(res, 400, errorBody(`at most ${MAX_HOOKS_PER_ACCOUNT} webhooks`, 'LIMIT_EXCEEDED', 'webhook'));
         return sendJson(res, 200, hook);
       }
       case 'PUT one': {
-        const existing = hooks.get(hookId as string);
-        if (!existing) return sendJson(res, 404, errorBody('Webhook not found', 'NOT_FOUND', 'webhook_id'));
-        const checked = validateFields(recorded.body, '');
+        const checked = validateFields(recorded.body, '', acceptsDeliveryUrl);
+        const hook = await accounts.change(account, ({ state }) => {
+          const at = state.hooks.findIndex((h) => h.id === hookId);
+          const existing = state.hooks[at];
+          if (!existing || 'message' in checked) return existing;
+          const updated: RootfiWebhookWire = { ...existing, ...checked.fields };
+          state.hooks[at] = updated;
+          return updated;
+        });
+        if (!hook) return sendJson(res, 404, errorBody('Webhook not found', 'NOT_FOUND', 'webhook_id'));
         if ('message' in checked) return sendJson(res, 400, errorBody(checked.message, 'INVALID_FIELD', checked.field));
-        const f = checked.fields;
-        const hook: RootfiWebhookWire = { ...existing, ...f };
-        hooks.set(hook.id, hook);
         return sendJson(res, 200, { data: hook });
       }
       case 'DELETE one': {
-        if (!hooks.delete(hookId as string)) return sendJson(res, 404, errorBody('Webhook not found', 'NOT_FOUND', 'webhook_id'));
+        const removed = await accounts.change(account, ({ state }) => {
+          const before = state.hooks.length;
+          state.hooks = state.hooks.filter((h) => h.id !== hookId);
+          return state.hooks.length < before;
+        });
+        if (!removed) return sendJson(res, 404, errorBody('Webhook not found', 'NOT_FOUND', 'webhook_id'));
         return sendJson(res, 200, { status: 'success' });
       }
       default:
@@ -247,16 +287,22 @@ export function createRootfiSandbox(): SandboxVendor {
   return {
     provider: 'ROOTFI',
     handle,
+    async openAccount({ form } = {}) {
+      const { account, credentials } = await accounts.open(form);
+      return { account, basePath: '', credentials };
+    },
+    accountOf: (credentials) => authenticate(stringField(credentials, 'apiKey')),
     basePath: () => '',
-    credentialsFor: (account) => ({ apiKey: `sbx-${account}` }),
+    credentialsFor: (name, form) => accounts.fixture(name, form),
     async trigger(eventType: string, { account, shape }: TriggerOptions) {
       if (!validCatalogueName(eventType)) throw new Error(`RootFi sandbox: unknown event type ${eventType.slice(0, 64)}`);
-      const targets = [...hooksOf(account).values()].filter((h) => covers(h, eventType));
+      const hooks = (await accounts.read(account))?.state.hooks ?? [];
+      const targets = hooks.filter((h) => covers(h, eventType) && acceptsDeliveryUrl(h.url));
       if (targets.length === 0) return [];
       // One event, one body: every subscribed hook gets the same rootfi_id, each with its own custom headers.
       const body = JSON.stringify(payloadFor(eventType, account, shape));
       return Promise.all(targets.map((h) => deliver(h.url, body, { ...h.headers, 'content-type': 'application/json' })));
     },
-    ...sandboxControls(recorder, () => accounts.clear()),
+    ...sandboxControls(recorder, accounts.reset),
   };
 }

@@ -3,37 +3,76 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hmacSha256Base64 } from '../crypto.js';
 import { superofficeEventTypes } from '../providers/superoffice/catalog.js';
 import type { SuperofficeWebhookWire } from '../providers/superoffice/wire.js';
-import { createSandboxRecorder, sandboxControls, deliver, header, sendJson } from './common.js';
-import type { SandboxDelivery, SandboxVendor, TriggerOptions } from './types.js';
+import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import {
+  anyHttpUrl,
+  createSandboxRecorder,
+  deliver,
+  header,
+  MAX_HOOKS_PER_ACCOUNT,
+  sandboxControls,
+  sendJson,
+  stringField,
+} from './common.js';
+import { createMemoryAccountStore } from './memory-store.js';
+import type { SandboxDelivery, SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
+
+interface State {
+  hooks: SuperofficeWebhookWire[];
+  nextId: number;
+}
+
+const TOKEN_PREFIX = 'sbx-so-';
+const TICKET_PREFIX = 'sbx-so-ticket-';
+const APP_PREFIX = 'sbx-so-app-';
 
 const known = new Set(superofficeEventTypes.map((e) => e.name));
 const ROUTE = /^\/[^/]+\/api\/v1\/Webhook(?:\/([^/]+))?\/?$/;
 /** `2025-05-14T10:48:07.8912039Z`: seven fractional digits. */
 const soTime = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 
-/** The tenant path of an account: `Cust` and five digits, as SuperOffice Online names tenants. */
+/**
+ * The tenant path of an account: `Cust` and five digits, as SuperOffice Online names tenants. Only
+ * cosmetic: requests are authenticated by their token, and the path must be the token's account's.
+ */
 export function superofficeTenant(account: string): string {
   return `Cust${(Number.parseInt(createHash('sha256').update(account).digest('hex').slice(0, 8), 16) % 100_000).toString().padStart(5, '0')}`;
 }
 
 /**
- * SuperOffice's REST Webhook agent per tenant (`/<tenant>/api/v1/Webhook`): Bearer `sbx-so-<account>`
- * or `SOTicket sbx-so-ticket-<account>` with `SO-AppToken`. Create (and a TargetUrl change, and Test)
- * first POSTs a signed test ping to TargetUrl and fails unless it gets exactly 200. Deliveries are
- * signed with the hook's Secret (VENDORS.md §5.3).
+ * SuperOffice's REST Webhook agent per tenant (`/<tenant>/api/v1/Webhook`): each account has a random
+ * Bearer access token, and a random system-user ticket (`SOTicket <ticket>` with `SO-AppToken`).
+ * Create (and a TargetUrl change, and Test) first POSTs a signed test ping to TargetUrl and fails
+ * unless it gets exactly 200. Deliveries are signed with the hook's Secret (VENDORS.md §5.3).
  */
-export function createSuperofficeSandbox(): SandboxVendor {
+export function createSuperofficeSandbox({
+  store = createMemoryAccountStore(),
+  acceptsDeliveryUrl = anyHttpUrl,
+}: SandboxVendorOptions = {}): SandboxVendor {
   const recorder = createSandboxRecorder();
-  const accounts = new Map<string, SuperofficeWebhookWire[]>();
-  let nextId = 1;
-  const hooksOf = (account: string) => accounts.get(account) ?? accounts.set(account, []).get(account) ?? [];
+  const accounts = createVendorAccounts<State>({
+    provider: 'SUPEROFFICE',
+    store,
+    initialState: () => ({ hooks: [], nextId: 1 }),
+    mint: (account) => {
+      const secrets = {
+        accessToken: mintSecret(TOKEN_PREFIX, account),
+        ticket: mintSecret(TICKET_PREFIX, account),
+        appToken: mintSecret(APP_PREFIX, account),
+      };
+      return {
+        forms: { default: { accessToken: secrets.accessToken }, ticket: { ticket: secrets.ticket, appToken: secrets.appToken } },
+        secrets,
+      };
+    },
+  });
 
-  function authenticate(r: { headers: Record<string, string | string[] | undefined> }): string | null {
+  function authenticate(r: { headers: Record<string, string | string[] | undefined> }): Promise<string | null> {
     const auth = header(r, 'authorization') ?? '';
-    const bearer = /^Bearer sbx-so-(.+)$/.exec(auth)?.[1];
-    if (bearer) return bearer;
-    const ticket = /^SOTicket sbx-so-ticket-(.+)$/.exec(auth)?.[1];
-    return ticket && header(r, 'so-apptoken') === `sbx-so-app-${ticket}` ? ticket : null;
+    const bearer = /^Bearer (.+)$/.exec(auth)?.[1];
+    if (bearer !== undefined) return accounts.authenticate(accountNamedBy(TOKEN_PREFIX, bearer), { accessToken: bearer });
+    const ticket = /^SOTicket (.+)$/.exec(auth)?.[1];
+    return accounts.authenticate(accountNamedBy(TICKET_PREFIX, ticket), { ticket, appToken: header(r, 'so-apptoken') });
   }
 
   async function send(
@@ -68,6 +107,7 @@ export function createSuperofficeSandbox(): SandboxVendor {
   function validate(body: unknown): Omit<SuperofficeWebhookWire, 'WebhookId'> | string {
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b['TargetUrl'] !== 'string' || !/^https?:\/\/\S+$/.test(b['TargetUrl'])) return 'TargetUrl must be an http(s) URL';
+    if (!acceptsDeliveryUrl(b['TargetUrl'])) return 'TargetUrl must be a delivery URL of this gateway';
     const events = b['Events'];
     if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && known.has(e)))
       return 'Events must be known event names';
@@ -98,10 +138,11 @@ export function createSuperofficeSandbox(): SandboxVendor {
     if (!r) return;
     const m = ROUTE.exec(path);
     if (!m) return sendJson(res, 404, { Error: 'Not found' });
-    const account = authenticate(r);
-    if (!account) return sendJson(res, 401, { Error: 'Unauthorized', ErrorType: 'UnauthorizedAccessException' });
+    const account = await authenticate(r);
     const tenant = path.split('/')[1] as string;
-    const list = hooksOf(account);
+    // A valid token of another tenant is as good as none.
+    if (!account || tenant !== superofficeTenant(account))
+      return sendJson(res, 401, { Error: 'Unauthorized', ErrorType: 'UnauthorizedAccessException' });
     const sub = m[1];
     if (r.method === 'GET' && sub === 'default') {
       return sendJson(res, 200, {
@@ -118,6 +159,7 @@ export function createSuperofficeSandbox(): SandboxVendor {
     }
     if (r.method === 'GET' && !sub) {
       const { nameFilter, eventFilter, statusFilter } = r.query;
+      const list = (await accounts.read(account))?.state.hooks ?? [];
       return sendJson(
         res,
         200,
@@ -141,39 +183,56 @@ export function createSuperofficeSandbox(): SandboxVendor {
         });
       if (pinged.status !== 200)
         return sendJson(res, 400, { Error: `Webhook test failed: ${v.TargetUrl} answered ${pinged.status ?? 'nothing'}` });
-      const hook: SuperofficeWebhookWire = { WebhookId: nextId++, ...v };
-      list.push(hook);
+      const hook = await accounts.change(account, ({ state }) => {
+        if (state.hooks.length >= MAX_HOOKS_PER_ACCOUNT) return null;
+        const added: SuperofficeWebhookWire = { WebhookId: state.nextId++, ...v };
+        state.hooks.push(added);
+        return added;
+      });
+      if (!hook) return sendJson(res, 400, { Error: `At most ${MAX_HOOKS_PER_ACCOUNT} webhooks` });
       return sendJson(res, 200, withLinks(hook, tenant));
     }
-    const hook = list.find((h) => String(h.WebhookId) === sub);
-    if (!hook) return sendJson(res, 404, { Error: `Webhook ${sub} not found` });
-    if (r.method === 'GET') return sendJson(res, 200, withLinks(hook, tenant));
+    const current = (await accounts.read(account))?.state.hooks.find((h) => String(h.WebhookId) === sub);
+    if (!current) return sendJson(res, 404, { Error: `Webhook ${sub} not found` });
+    if (r.method === 'GET') return sendJson(res, 200, withLinks(current, tenant));
+    /** Applies `edit` to the stored hook; null when it vanished meanwhile. */
+    const edit = (fn: (hook: SuperofficeWebhookWire) => void) =>
+      accounts.change(account, ({ state }) => {
+        const hook = state.hooks.find((h) => h.WebhookId === current.WebhookId);
+        if (hook) fn(hook);
+        return hook ?? null;
+      });
     if (r.method === 'PUT') {
       const v = validate(r.body);
       if (typeof v === 'string') return sendJson(res, 400, { Error: v });
-      if (v.TargetUrl !== hook.TargetUrl && (await ping(v, tenant)).status !== 200)
+      if (v.TargetUrl !== current.TargetUrl && (await ping(v, tenant)).status !== 200)
         return sendJson(res, 400, { Error: 'Webhook test failed' });
-      Object.assign(hook, v, { Registered: hook.Registered });
-      return sendJson(res, 200, withLinks(hook, tenant));
+      const hook = await edit((h) => Object.assign(h, v, { Registered: h.Registered }));
+      return hook ? sendJson(res, 200, withLinks(hook, tenant)) : sendJson(res, 404, { Error: `Webhook ${sub} not found` });
     }
     if (r.method === 'PATCH') {
       const ops = Array.isArray(r.body)
         ? (r.body as Array<{ op?: string; path?: string; value?: unknown }>)
         : [{ op: 'replace', path: 'State', value: (r.body as Record<string, unknown> | null)?.['State'] }];
+      const states: string[] = [];
       for (const op of ops) {
         if (op.op !== 'replace' || op.path?.replace(/^\//, '') !== 'State' || !['Active', 'Stopped'].includes(op.value as string)) {
           return sendJson(res, 400, { Error: 'only State can be replaced with Active or Stopped' });
         }
-        hook.State = op.value as string;
-        hook.Updated = soTime();
+        states.push(op.value as string);
       }
-      return sendJson(res, 200, withLinks(hook, tenant));
+      const hook = await edit((h) => {
+        for (const state of states) {
+          h.State = state;
+          h.Updated = soTime();
+        }
+      });
+      return hook ? sendJson(res, 200, withLinks(hook, tenant)) : sendJson(res, 404, { Error: `Webhook ${sub} not found` });
     }
     if (r.method === 'DELETE') {
-      accounts.set(
-        account,
-        list.filter((h) => h !== hook),
-      );
+      await accounts.change(account, ({ state }) => {
+        state.hooks = state.hooks.filter((h) => h.WebhookId !== current.WebhookId);
+      });
       res.writeHead(204).end();
       return;
     }
@@ -182,7 +241,9 @@ export function createSuperofficeSandbox(): SandboxVendor {
 
   async function trigger(eventType: string, { account, shape = 'entity' }: TriggerOptions): Promise<SandboxDelivery[]> {
     const tenant = superofficeTenant(account);
-    const hooks = hooksOf(account).filter((h) => h.State === 'Active');
+    const hooks = ((await accounts.read(account))?.state.hooks ?? []).filter(
+      (h) => h.State === 'Active' && acceptsDeliveryUrl(h.TargetUrl),
+    );
     if (shape === 'state') {
       // State events reach the hook itself: header `webhook{id}.stopped`, body Event `webhook.stopped`, no Entity.
       return Promise.all(
@@ -233,9 +294,19 @@ export function createSuperofficeSandbox(): SandboxVendor {
   return {
     provider: 'SUPEROFFICE',
     handle,
+    async openAccount({ form } = {}) {
+      const { account, credentials } = await accounts.open(form);
+      return { account, basePath: `/${superofficeTenant(account)}`, credentials };
+    },
+    accountOf: (credentials) => {
+      const accessToken = stringField(credentials, 'accessToken');
+      if (accessToken !== undefined) return accounts.authenticate(accountNamedBy(TOKEN_PREFIX, accessToken), { accessToken });
+      const ticket = stringField(credentials, 'ticket');
+      return accounts.authenticate(accountNamedBy(TICKET_PREFIX, ticket), { ticket, appToken: stringField(credentials, 'appToken') });
+    },
     basePath: (account) => `/${superofficeTenant(account)}`,
-    credentialsFor: (account) => ({ accessToken: `sbx-so-${account}` }),
+    credentialsFor: (name, form) => accounts.fixture(name, form),
     trigger,
-    ...sandboxControls(recorder, () => accounts.clear()),
+    ...sandboxControls(recorder, accounts.reset),
   };
 }

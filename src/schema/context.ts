@@ -9,6 +9,7 @@ import type { EventBus } from '../pubsub.js';
 import type { Connection } from '../store/connections.js';
 import type { Store } from '../store/store.js';
 import type { Tenant } from '../store/tenants.js';
+import type { CursorCodec } from './ids.js';
 
 /** Long-lived services shared by every request. */
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   deliveryUrl(webhookId: string, token: string): string;
   /** The simulated vendors when HOOKGRAPH_SANDBOX is on. */
   sandbox: SandboxEvents | null;
+  /** Opaque per-tenant event cursors (keyed by the gateway secret key, so every replica agrees). */
+  cursors: CursorCodec;
 }
 
 /** Per-request loaders: each vendor is listed at most once per request. */

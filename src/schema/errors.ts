@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import {
   type HookgraphError,
   NotConnectedError,
@@ -57,3 +58,17 @@ builder.objectType(UnsupportedError, {
 
 /** The error members every vendor-touching mutation can return. */
 export const vendorErrors = [ValidationError, NotConnectedError, NotFoundError, ProviderError, UnsupportedError];
+
+/** extensions.code of the field error for an event whose stored payload cannot be serialized. */
+export const PAYLOAD_UNREADABLE = 'PAYLOAD_UNREADABLE';
+
+/**
+ * The field error for one event whose stored payload cannot be serialized. It names the event (global
+ * id and cursor in extensions), so a client sees which one and can resume `after` it; the operation's
+ * other events, and the stream, carry on.
+ */
+export function payloadUnreadableError(event: { id: string; cursor: string }, reason: string): GraphQLError {
+  return new GraphQLError(`the payload of event ${event.id} cannot be serialized: ${reason}`, {
+    extensions: { code: PAYLOAD_UNREADABLE, eventId: event.id, cursor: event.cursor },
+  });
+}

@@ -8,10 +8,12 @@ import type { StoredWebhook } from '../store/webhooks.js';
 import { openEventStream } from '../stream/event-stream.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
+import { connectionCost, countPayloadBytes, PAYLOAD_COST } from './cost.js';
 import { vendorErrors } from './errors.js';
 import { decodeCursor, decodeId, encodeCursor, tryDecodeId } from './ids.js';
 import { ProviderRef } from './provider.js';
 import { ProviderKeyEnum } from './provider-key.js';
+import { readablePayload } from './scalars.js';
 import { WebhookRef } from './webhook.js';
 
 const EventResourceRef = builder.objectRef<EventResource>('EventResource').implement({
@@ -28,12 +30,14 @@ export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
   fields: (t) => ({
     cursor: t.string({
       description: 'Position in the event log: pass as `after` to resume a subscription',
-      resolve: (e) => encodeCursor(e.seq),
+      resolve: (e, _args, ctx) => encodeCursor(ctx, e.seq),
     }),
-    provider: t.field({ type: ProviderRef, resolve: (e) => getProvider(e.provider) }),
+    // Free (cost.ts): static, and loaded once per operation for every event.
+    provider: t.field({ type: ProviderRef, complexity: 0, resolve: (e) => getProvider(e.provider) }),
     webhook: t.loadable({
       type: WebhookRef,
       nullable: true,
+      complexity: 0,
       load: async (ids: string[], ctx: Context) => {
         const rows = await ctx.services.store.webhooks.getMany(ctx.tenant.id, ids);
         const byId = new Map(rows.map((w) => [w.id, w]));
@@ -43,11 +47,22 @@ export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
     }),
     type: t.exposeString('type', { description: 'Unified type, e.g. invoice.created' }),
     providerEventType: t.exposeString('providerEventType', { description: "The vendor's own event name" }),
-    resource: t.field({ type: EventResourceRef, nullable: true, resolve: (e) => e.resource }),
+    resource: t.field({ type: EventResourceRef, nullable: true, complexity: 0, resolve: (e) => e.resource }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', nullable: true }),
     receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
     test: t.exposeBoolean('test'),
-    payload: t.expose('payload', { type: 'JSON' }),
+    payload: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'The delivered payload; null, with a PAYLOAD_UNREADABLE error naming the event, when the stored payload cannot be serialized',
+      complexity: PAYLOAD_COST,
+      resolve: (e, _args, ctx, info) => {
+        const payload = readablePayload(ctx, e);
+        countPayloadBytes(e, ctx, info);
+        return payload;
+      },
+    }),
   }),
 });
 
@@ -79,15 +94,16 @@ builder.queryFields((t) => ({
     type: EventRef,
     description: "The tenant's event log, newest last; page forwards with first/after or backwards with last/before",
     args: { filter: t.arg({ type: EventFilterInput }) },
+    complexity: connectionCost({ defaultSize: 50, maxSize: 500 }),
     resolve: (_root, args, ctx) => {
       const filter = toFilter(args.filter);
       return resolveCursorConnection<Promise<StoredEvent[]>>(
-        { args, toCursor: (e: StoredEvent) => encodeCursor(e.seq), defaultSize: 50, maxSize: 500 },
+        { args, toCursor: (e: StoredEvent) => encodeCursor(ctx, e.seq), defaultSize: 50, maxSize: 500 },
         ({ after, before, limit, inverted }) =>
           ctx.services.store.events.list(ctx.tenant.id, {
             filter,
-            afterSeq: after ? decodeCursor(after) : null,
-            beforeSeq: before ? decodeCursor(before) : null,
+            afterSeq: after ? decodeCursor(ctx, after, 'after') : null,
+            beforeSeq: before ? decodeCursor(ctx, before, 'before') : null,
             limit,
             order: inverted ? 'desc' : 'asc',
           }),
@@ -116,7 +132,9 @@ builder.subscriptionFields((t) => ({
         events: ctx.services.store.events,
         tenantId: ctx.tenant.id,
         filter: toFilter(args.filter),
-        afterSeq: args.after ? decodeCursor(args.after) : null,
+        afterSeq: args.after ? decodeCursor(ctx, args.after) : null,
+        bufferEvents: ctx.services.config.limits.subscriberBufferEvents,
+        subscriber: ctx,
       }),
     resolve: (e: StoredEvent) => e,
   }),

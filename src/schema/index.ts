@@ -6,6 +6,7 @@ import './provider.js';
 import './connection.js';
 import './webhook.js';
 import './event.js';
+import './sandbox.js';
 
 /** The executable schema, sorted so the printed SDL is stable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

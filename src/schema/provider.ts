@@ -3,7 +3,11 @@ import { getProvider, providers } from '../providers/registry.js';
 import type { ProviderCapabilities, ProviderDefinition, ProviderEventType } from '../providers/types.js';
 import { builder } from './builder.js';
 import { ConnectionRef } from './connection.js';
+import { listCost } from './cost.js';
 import { ProviderKeyEnum } from './provider-key.js';
+
+// A catalogue costs as much as the longest one (cost.ts): the cost is known before the provider is.
+const LONGEST_CATALOGUE = Math.max(...providers.map((p) => p.eventTypes.length));
 
 export const ProviderEventTypeRef = builder.objectRef<ProviderEventType>('ProviderEventType').implement({
   fields: (t) => ({
@@ -38,7 +42,7 @@ export const ProviderRef = builder.node(builder.objectRef<ProviderDefinition>('P
     apiVersion: t.exposeString('apiVersion'),
     docsUrl: t.exposeString('docsUrl'),
     defaultBaseUrl: t.exposeString('defaultBaseUrl', { nullable: true }),
-    eventTypes: t.field({ type: [ProviderEventTypeRef], resolve: (p) => [...p.eventTypes] }),
+    eventTypes: t.field({ type: [ProviderEventTypeRef], complexity: listCost(LONGEST_CATALOGUE), resolve: (p) => [...p.eventTypes] }),
     capabilities: t.field({ type: CapabilitiesRef, resolve: (p) => p.capabilities }),
     connection: t.field({
       type: ConnectionRef,
@@ -50,7 +54,7 @@ export const ProviderRef = builder.node(builder.objectRef<ProviderDefinition>('P
 });
 
 builder.queryFields((t) => ({
-  providers: t.field({ type: [ProviderRef], resolve: () => [...providers] }),
+  providers: t.field({ type: [ProviderRef], complexity: listCost(providers.length), resolve: () => [...providers] }),
   provider: t.field({
     type: ProviderRef,
     args: { key: t.arg({ type: ProviderKeyEnum, required: true }) },

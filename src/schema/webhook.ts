@@ -5,6 +5,7 @@ import { combineStatus, type SyncReport } from '../manage/webhooks.js';
 import { getProvider } from '../providers/registry.js';
 import type { StoredWebhook } from '../store/webhooks.js';
 import { builder } from './builder.js';
+import { connectionCost } from './cost.js';
 import { vendorErrors } from './errors.js';
 import { decodeId, tryDecodeId } from './ids.js';
 import { ProviderRef } from './provider.js';
@@ -86,6 +87,8 @@ builder.queryFields((t) => ({
       provider: t.arg({ type: ProviderKeyEnum }),
       includeDeleted: t.arg.boolean({ defaultValue: false }),
     },
+    // The page sizes of resolveCursorConnection's defaults, used below.
+    complexity: connectionCost({ defaultSize: 20, maxSize: 100 }),
     resolve: (_root, args, ctx) =>
       resolveCursorConnection<Promise<StoredWebhook[]>>(
         { args, toCursor: (w: StoredWebhook) => `${w.createdAt.toISOString()}|${w.id}` },

@@ -156,6 +156,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0005_sandbox_accounts': {
+      // The sandbox vendors' accounts (src/store/sandbox.ts), one row each: sandbox webhooks survive
+      // restarts and every replica sees them. Plain text columns, the same on both dialects.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('sandbox_accounts')
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('secrets', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('sandbox_accounts_pk', ['provider', 'id'])
+          .execute();
+      },
+    },
   };
 }
 
@@ -165,7 +182,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
  */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, target?: string): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its migration tables in every schema unless told which one: another schema's copy (another
+  // deployment, or another test's database on the same server) would be taken for ours. Ours live beside the data.
+  const migrationTableSchema =
+    dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema && { migrationTableSchema }) });
   // `target` (a migration name) stops there instead: tests build an older schema with it.
   const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

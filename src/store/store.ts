@@ -5,6 +5,7 @@ import { createConnectionStore } from './connections.js';
 import { type Db, openDb } from './db.js';
 import { createEventStore } from './events.js';
 import { migrateToLatest } from './migrations.js';
+import { createSandboxAccountStore } from './sandbox.js';
 import { createThreadedAppend } from './threaded-append.js';
 import { createTenantStore } from './tenants.js';
 import { createWebhookStore } from './webhooks.js';
@@ -36,6 +37,7 @@ export async function createStore({
     apiKeys: createApiKeyStore(db.kysely),
     connections: createConnectionStore(db.kysely, sealer),
     webhooks: createWebhookStore(db.kysely, sealer),
+    sandbox: createSandboxAccountStore(db.kysely, sealer),
     events: threaded ? { ...events, append: threaded.append } : events,
     /** Settles appends whose commits have been answered already (see threaded-append.ts). */
     pollAppends: threaded ? threaded.poll : () => {},

@@ -67,6 +67,19 @@ export interface EventTable {
   dedup_hash: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+/** One account at a sandbox vendor (src/store/sandbox.ts): hashes of its secrets and its sealed state. */
+export interface SandboxAccountTable {
+  provider: string;
+  id: string;
+  /** JSON: secret name → SHA-256 of the secret. */
+  secrets: string;
+  /** The vendor's state for the account (hooks, counters) as JSON, AES-256-GCM sealed. */
+  state: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 /** An events row as read back. */
 export type EventRow = Selectable<EventTable>;
 
@@ -76,4 +89,5 @@ export interface Database {
   connections: ConnectionTable;
   webhooks: WebhookTable;
   events: EventTable;
+  sandbox_accounts: SandboxAccountTable;
 }

@@ -84,10 +84,19 @@ export function createThreadedAppend(databaseUrl: string) {
       const w = worker;
       const port = replies;
       const sent = new Promise<WireResult[]>((resolve, reject) => {
+        // Serialized before anything is registered: a row that cannot be sent (a payload that does not
+        // serialize, a value structured clone refuses: DataCloneError) fails this append alone and
+        // leaves no pending entry behind, and no reference that keeps the process alive.
+        const rows = events.map(toWireRow);
         pending.set(id, { resolve, reject });
         w.ref();
         port?.ref();
-        w.postMessage({ id, rows: events.map(toWireRow) });
+        try {
+          w.postMessage({ id, rows });
+        } catch (error) {
+          pending.delete(id);
+          reject(error);
+        }
       }).finally(() => {
         if (pending.size > 0) return;
         w.unref();
@@ -95,6 +104,10 @@ export function createThreadedAppend(databaseUrl: string) {
       });
       // Stored events are rebuilt from what was sent (with the caller's parsed payloads) plus id and seq.
       return sent.then((results) => fromWireResults(events, results));
+    },
+    /** Appends sent and not answered yet. */
+    pendingCount(): number {
+      return pending.size;
     },
     async close(): Promise<void> {
       const w = worker;

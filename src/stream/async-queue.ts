@@ -1,24 +1,36 @@
-/** A push/pull queue bridging callbacks to async iteration, bounded so a stalled reader cannot grow memory forever. */
-export function createAsyncQueue<T>(limit = 10_000) {
-  const items: T[] = [];
+import { SlowSubscriberError } from './slow-subscribers.js';
+
+/**
+ * A push/pull queue bridging callbacks (the bus) to async iteration. Bounded: a reader that falls
+ * `limit` items behind is dropped at once, its buffer freed, and its next pull fails with a
+ * SlowSubscriberError; `onOverflow` lets the owner act right away (the reader may never pull again).
+ */
+export function createAsyncQueue<T>({
+  limit = 1_000,
+  onOverflow,
+}: {
+  limit?: number;
+  onOverflow?: (error: SlowSubscriberError) => void;
+} = {}) {
+  let items: T[] = [];
   let waiting: ((r: IteratorResult<T>) => void) | null = null;
-  let failWaiting: ((e: Error) => void) | null = null;
   let closed = false;
-  let failure: Error | null = null;
+  let failure: SlowSubscriberError | null = null;
   return {
     push(item: T) {
       if (closed) return;
       if (waiting) {
         const w = waiting;
         waiting = null;
-        failWaiting = null;
         w({ value: item, done: false });
         return;
       }
       if (items.length >= limit) {
-        failure = new Error(`subscriber fell more than ${limit} events behind; resubscribe with "after" to resume`);
+        // Nobody waits here (a waiter means an empty buffer), so only the next pull can see it.
+        failure = new SlowSubscriberError(limit);
         closed = true;
-        failWaiting?.(failure);
+        items = [];
+        onOverflow?.(failure);
         return;
       }
       items.push(item);
@@ -32,10 +44,11 @@ export function createAsyncQueue<T>(limit = 10_000) {
       if (items.length > 0) return Promise.resolve({ value: items.shift() as T, done: false });
       if (failure) return Promise.reject(failure);
       if (closed) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve) => {
         waiting = resolve;
-        failWaiting = reject;
       });
     },
+    /** Items buffered now (tests, metrics). */
+    size: () => items.length,
   };
 }

@@ -2,6 +2,8 @@ import type { StoredEvent } from '../domain/event.js';
 import type { BusMessage, EventBus } from '../pubsub.js';
 import { type EventFilter, type EventStore, matchesFilter } from '../store/events.js';
 import { createAsyncQueue } from './async-queue.js';
+import { reportSlowSubscriber } from './slow-subscribers.js';
+import { pace, takeTurn } from './turns.js';
 
 const PAGE = 500;
 
@@ -15,6 +17,12 @@ const PAGE = 500;
  *    earlier message is late or lost (another replica published it), so read the gap from the log.
  * Because seq order is commit order per tenant (see EventStore.append), the log is complete up to
  * any seq we have seen, and position only ever moves forward.
+ *
+ * The log is read in pages, with a turn of the event loop before each page and whenever the stream
+ * has run for a few milliseconds (turns.ts), so a long replay, or many at once, never holds up
+ * deliveries' acknowledgments. Live messages wait in a buffer of
+ * `bufferEvents`; past that the stream drops them, fails with a SlowSubscriberError and reports it
+ * for `subscriber` (see slow-subscribers.ts), which resumes from its last cursor.
  */
 export function openEventStream({
   bus,
@@ -22,19 +30,36 @@ export function openEventStream({
   tenantId,
   filter,
   afterSeq,
+  bufferEvents = 1_000,
+  subscriber,
 }: {
   bus: EventBus;
   events: EventStore;
   tenantId: string;
   filter: EventFilter | null;
   afterSeq: number | null;
+  /** Live events held for a reader that is behind before it is dropped (config.limits.subscriberBufferEvents). */
+  bufferEvents?: number;
+  /** Whose stream this is (the operation's context), to report it when it falls behind. */
+  subscriber?: object;
 }): AsyncIterableIterator<StoredEvent> {
-  const queue = createAsyncQueue<BusMessage>();
+  const queue = createAsyncQueue<BusMessage>({
+    limit: bufferEvents,
+    onOverflow: (error) => {
+      unlisten();
+      reportSlowSubscriber(subscriber, error);
+    },
+  });
   const unlisten = bus.listen(tenantId, (m) => queue.push(m));
 
   async function* readLog(from: number, toInclusive: number | null, logFilter: EventFilter | null): AsyncGenerator<StoredEvent> {
     let cursor = from;
     for (;;) {
+      // Reads are synchronous on SQLite: a turn before each page lets acknowledgments and other
+      // subscribers run between the pages of many replays.
+      await takeTurn();
+      // The reader may have left while this stream waited for its turn.
+      if (finished) return;
       const page = await events.list(tenantId, {
         filter: logFilter,
         afterSeq: cursor,
@@ -42,7 +67,10 @@ export function openEventStream({
         limit: PAGE,
         order: 'asc',
       });
-      for (const e of page) yield e;
+      for (const e of page) {
+        yield e;
+        await pace();
+      }
       if (page.length < PAGE) return;
       cursor = (page[page.length - 1] as StoredEvent).seq;
     }
@@ -64,7 +92,11 @@ export function openEventStream({
         }
       }
       position = event.seq;
-      if (matchesFilter(event, filter)) yield event;
+      if (matchesFilter(event, filter)) {
+        yield event;
+        // Only within a burst (a batch delivery): one live event at a time never waits.
+        if (queue.size() > 0) await pace();
+      }
     }
   }
 

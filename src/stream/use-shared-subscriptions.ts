@@ -1,11 +1,13 @@
 import { type DocumentNode, type ExecutionResult, getOperationAST, Kind, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { createAsyncQueue } from './async-queue.js';
+import { reportSlowSubscriber } from './slow-subscribers.js';
 
 type Result = ExecutionResult;
 
 interface Hub {
-  attach(): AsyncIterableIterator<Result>;
+  /** One subscriber's view; `subscriber` (its context) is reported if it falls behind. */
+  attach(subscriber: object): AsyncIterableIterator<Result> | null;
 }
 
 const printed = new WeakMap<DocumentNode, string>();
@@ -14,8 +16,15 @@ const printed = new WeakMap<DocumentNode, string>();
  * Subscribers of one tenant with the same document and variables share one source stream and one
  * execution per event: graphql-ws and SSE would otherwise run the selection set once per subscriber
  * per event. Subscriptions that replay (`after`) are never shared, since each replays its own past.
+ *
+ * Each subscriber has its own buffer of `bufferEvents` results: one that falls further behind is
+ * detached and reported slow (slow-subscribers.ts) while the others go on; the hub never waits.
+ * Limits that count subscribers (graphql/limits.ts) wrap each attached view, so a shared execution
+ * still counts once per subscriber.
  */
-export function useSharedSubscriptions(): Plugin<{ tenant?: { id: string } }> {
+export function useSharedSubscriptions({ bufferEvents = 1_000 }: { bufferEvents?: number } = {}): Plugin<{
+  tenant?: { id: string };
+}> {
   const hubs = new Map<string, Promise<Hub | Result>>();
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
@@ -24,18 +33,29 @@ export function useSharedSubscriptions(): Plugin<{ tenant?: { id: string } }> {
       setSubscribeFn(async (subscribeArgs) => {
         let hub = hubs.get(key);
         if (!hub) {
-          hub = (async () => {
-            const source = await subscribeFn(subscribeArgs);
-            if (!(Symbol.asyncIterator in (source as object))) {
-              hubs.delete(key);
+          const forget = () => {
+            if (hubs.get(key) === created) hubs.delete(key);
+          };
+          const created = (async () => {
+            try {
+              const source = await subscribeFn(subscribeArgs);
+              if (Symbol.asyncIterator in (source as object))
+                return createHub(source as AsyncIterableIterator<Result>, bufferEvents, forget);
+              forget();
               return source as Result;
+            } catch (error) {
+              // A failed start (a store error) must not stay cached for the next subscribers.
+              forget();
+              throw error;
             }
-            return createHub(source as AsyncIterableIterator<Result>, () => hubs.delete(key));
           })();
+          hub = created;
           hubs.set(key, hub);
         }
         const h = await hub;
-        return 'attach' in h ? h.attach() : h;
+        if (!('attach' in h)) return h;
+        // A hub whose last subscriber left while this one waited is closed: run unshared instead.
+        return h.attach(subscribeArgs.contextValue as object) ?? subscribeFn(subscribeArgs);
       });
     },
   };
@@ -65,7 +85,7 @@ function shareKey(
   return `${tenantId}\n${operationName ?? ''}\n${text}\n${JSON.stringify(variables ?? {})}`;
 }
 
-function createHub(source: AsyncIterableIterator<Result>, onEmpty: () => void): Hub {
+function createHub(source: AsyncIterableIterator<Result>, bufferEvents: number, onEmpty: () => void): Hub {
   const consumers = new Set<ReturnType<typeof createAsyncQueue<Result>>>();
   let pumping = false;
   let closed = false;
@@ -94,12 +114,20 @@ function createHub(source: AsyncIterableIterator<Result>, onEmpty: () => void): 
   }
 
   return {
-    attach() {
-      const queue = createAsyncQueue<Result>();
+    attach(subscriber) {
+      if (closed) return null;
+      const queue = createAsyncQueue<Result>({
+        limit: bufferEvents,
+        onOverflow: (error) => {
+          // Out of the pump's loop over consumers; the queue already dropped its buffer.
+          queueMicrotask(detach);
+          reportSlowSubscriber(subscriber, error);
+        },
+      });
       consumers.add(queue);
       if (!pumping) void pump();
       const detach = () => {
-        consumers.delete(queue);
+        if (!consumers.delete(queue)) return;
         queue.close();
         if (consumers.size === 0) close();
       };

@@ -91,22 +91,19 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
   const [A, B] = [() => replicas[0] as Replica, () => replicas[1] as Replica];
 
   async function connectToSandboxOf(r: Replica) {
-    // The sandbox vendor lives in replica A's process; its credentials depend only on the account (tenant id).
+    // The sandbox account (random credentials) lives in the shared database, so every replica's sandbox knows it.
     const res = await fetch(`${r.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({
-        query: 'mutation($i: ConnectProviderInput!) { connectProvider(input: $i) { __typename ... on Error { message } } }',
-        variables: {
-          i: { provider: 'ROOTFI', baseUrl: `${r.url}/sandbox/rootfi`, credentials: { rootfi: { apiKey: `sbx-${tenantId}` } } },
-        },
+        query: 'mutation { connectSandbox(provider: ROOTFI) { __typename ... on Error { message } } }',
       }),
     });
-    return ((await res.json()) as { data: { connectProvider: { __typename: string } } }).data.connectProvider.__typename;
+    return ((await res.json()) as { data: { connectSandbox: { __typename: string } } }).data.connectSandbox.__typename;
   }
 
   it('shows webhooks created on one replica on the other', async () => {
-    expect(await connectToSandboxOf(A())).toBe('ConnectProviderSuccess');
+    expect(await connectToSandboxOf(A())).toBe('ConnectSandboxSuccess');
     const { createWebhook } = await gqlData(A().url, key, CreateWebhookDocument, {
       input: { provider: 'ROOTFI', events: ['SYNC_COMPLETED'] },
     });

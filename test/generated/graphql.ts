@@ -37,6 +37,13 @@ export type ConnectProviderSuccess = {
   data: ProviderConnection;
 };
 
+export type ConnectSandboxResult = ConnectSandboxSuccess | UnsupportedError | ValidationError;
+
+export type ConnectSandboxSuccess = {
+  __typename?: 'ConnectSandboxSuccess';
+  data: Array<ProviderConnection>;
+};
+
 export type CreateWebhookInput = {
   /** Names from the provider's eventTypes catalogue */
   events: Array<Scalars['String']['input']>;
@@ -85,7 +92,8 @@ export type Event = Node & {
   cursor: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   occurredAt?: Maybe<Scalars['DateTime']['output']>;
-  payload: Scalars['JSON']['output'];
+  /** The delivered payload; null, with a PAYLOAD_UNREADABLE error naming the event, when the stored payload cannot be serialized */
+  payload?: Maybe<Scalars['JSON']['output']>;
   provider: Provider;
   /** The vendor's own event name */
   providerEventType: Scalars['String']['output'];
@@ -116,6 +124,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Stores credentials after a real vendor call proves them */
   connectProvider: ConnectProviderResult;
+  /** Connects this tenant to the sandbox vendor of `provider`, or to all five when omitted: the sandbox opens an account with fresh random credentials, stored sealed like any vendor credentials and never shown. Idempotent: existing sandbox connections are kept; a provider connected to a real vendor is never replaced (ValidationError when named, skipped when omitted). Answers the sandbox connections of the tenant. UnsupportedError when the sandbox is off. */
+  connectSandbox: ConnectSandboxResult;
   createWebhook: CreateWebhookResult;
   deleteWebhook: DeleteWebhookResult;
   /** Forgets the stored credentials. Webhooks at the vendor stay registered. */
@@ -133,6 +143,11 @@ export type Mutation = {
 
 export type MutationConnectProviderArgs = {
   input: ConnectProviderInput;
+};
+
+
+export type MutationConnectSandboxArgs = {
+  provider?: InputMaybe<ProviderKey>;
 };
 
 
@@ -512,7 +527,7 @@ export type DisconnectProviderMutation = { __typename?: 'Mutation', disconnectPr
     | { __typename: 'ValidationError', message: string }
    };
 
-export type EventFieldsFragment = { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload: unknown, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null };
+export type EventFieldsFragment = { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload?: unknown | null, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null };
 
 export type OnEventsSubscriptionVariables = Exact<{
   filter?: InputMaybe<EventFilter>;
@@ -520,7 +535,7 @@ export type OnEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type OnEventsSubscription = { __typename?: 'Subscription', events: { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload: unknown, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null } };
+export type OnEventsSubscription = { __typename?: 'Subscription', events: { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload?: unknown | null, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null } };
 
 export type EventsQueryVariables = Exact<{
   filter?: InputMaybe<EventFilter>;
@@ -531,14 +546,14 @@ export type EventsQueryVariables = Exact<{
 }>;
 
 
-export type EventsQuery = { __typename?: 'Query', events: { __typename?: 'QueryEventsConnection', edges: Array<{ __typename?: 'QueryEventsConnectionEdge', cursor: string, node: { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload: unknown, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } };
+export type EventsQuery = { __typename?: 'Query', events: { __typename?: 'QueryEventsConnection', edges: Array<{ __typename?: 'QueryEventsConnectionEdge', cursor: string, node: { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload?: unknown | null, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null } } };
 
 export type EventQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type EventQuery = { __typename?: 'Query', event?: { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload: unknown, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null } | null };
+export type EventQuery = { __typename?: 'Query', event?: { __typename?: 'Event', id: string, cursor: string, type: string, providerEventType: string, test: boolean, occurredAt?: string | null, receivedAt: string, payload?: unknown | null, resource?: { __typename?: 'EventResource', type: string, id?: string | null } | null, provider: { __typename?: 'Provider', key: ProviderKey }, webhook?: { __typename?: 'Webhook', id: string, name: string } | null } | null };
 
 export type ProvidersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -562,6 +577,17 @@ export type NodeByIdQuery = { __typename?: 'Query', node?:
     | { __typename: 'Provider', key: ProviderKey, id: string }
     | { __typename: 'Webhook', name: string, id: string }
    | null };
+
+export type ConnectSandboxMutationVariables = Exact<{
+  provider?: InputMaybe<ProviderKey>;
+}>;
+
+
+export type ConnectSandboxMutation = { __typename?: 'Mutation', connectSandbox:
+    | { __typename: 'ConnectSandboxSuccess', data: Array<{ __typename?: 'ProviderConnection', provider: ProviderKey, baseUrl: string, createdAt: string }> }
+    | { __typename: 'UnsupportedError', message: string }
+    | { __typename: 'ValidationError', message: string, field?: string | null }
+   };
 
 export type WebhookFieldsFragment = { __typename?: 'Webhook', id: string, name: string, events: Array<string>, unifiedTypes: Array<string>, externalIds: Array<string>, deliveryUrl: string, status: WebhookStatus, payloadVersion?: string | null, createdAt: string, updatedAt: string, provider: { __typename?: 'Provider', key: ProviderKey } };
 
@@ -677,6 +703,7 @@ export const EventDocument = {"kind":"Document","definitions":[{"kind":"Operatio
 export const ProvidersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Providers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"providers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"apiVersion"}},{"kind":"Field","name":{"kind":"Name","value":"eventTypes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"unifiedType"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"capabilities"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"multipleEventsPerWebhook"}},{"kind":"Field","name":{"kind":"Name","value":"updateInPlace"}},{"kind":"Field","name":{"kind":"Name","value":"getOne"}},{"kind":"Field","name":{"kind":"Name","value":"testEndpoint"}},{"kind":"Field","name":{"kind":"Name","value":"signedDeliveries"}},{"kind":"Field","name":{"kind":"Name","value":"reportsStatus"}}]}},{"kind":"Field","name":{"kind":"Name","value":"connection"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"baseUrl"}}]}}]}}]}}]} as unknown as DocumentNode<ProvidersQuery, ProvidersQueryVariables>;
 export const ProviderDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Provider"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"key"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderKey"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"key"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<ProviderQuery, ProviderQueryVariables>;
 export const NodeByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NodeById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Provider"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Webhook"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Event"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]}}]} as unknown as DocumentNode<NodeByIdQuery, NodeByIdQueryVariables>;
+export const ConnectSandboxDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ConnectSandbox"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectSandbox"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ConnectSandboxSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"baseUrl"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}}]}}]}}]} as unknown as DocumentNode<ConnectSandboxMutation, ConnectSandboxMutationVariables>;
 export const CreateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateWebhookInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateWebhookSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WebhookFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WebhookFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Webhook"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"unifiedTypes"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUrl"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"payloadVersion"}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<CreateWebhookMutation, CreateWebhookMutationVariables>;
 export const UpdateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateWebhookInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateWebhookSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WebhookFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WebhookFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Webhook"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"unifiedTypes"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUrl"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"payloadVersion"}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<UpdateWebhookMutation, UpdateWebhookMutationVariables>;
 export const DeleteWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteWebhookSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteWebhookMutation, DeleteWebhookMutationVariables>;

@@ -1,5 +1,7 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MockAgent } from 'undici';
 import { ProviderError } from '../../src/domain/errors.js';
 import { createHttpClient, parseRetryAfter } from '../../src/providers/http.js';
 
@@ -110,5 +112,88 @@ describe('http layer', () => {
     expect(parseRetryAfter(new Date(Date.now() + 60_000).toUTCString())).toBeGreaterThan(50_000);
     expect(parseRetryAfter(undefined)).toBeNull();
     expect(parseRetryAfter('soon')).toBeNull();
+  });
+
+  it('refuses an answer whose declared length is above the cap before reading it', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/items', method: 'GET' })
+      .reply(200, '{}', { headers: { 'content-length': String(400 * 1024 * 1024) } });
+    const err = (await client({ maxResponseBytes: 1024 * 1024 })
+      .send({ method: 'GET', url: `${ORIGIN}/items` })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.message).toBe('BOOQABLE answered with a body larger than 1048576 bytes, more than hookgraph reads');
+    expect(err).toMatchObject({ status: 200, retryable: false });
+  });
+
+  it('reads a JSON answer that starts with a byte order mark', async () => {
+    agent.get(ORIGIN).intercept({ path: '/items', method: 'GET' }).reply(200, '\uFEFF{"ok":true}');
+    expect((await client().send({ method: 'GET', url: `${ORIGIN}/items` })).body).toEqual({ ok: true });
+  });
+
+  it('reads an answer of exactly the cap', async () => {
+    const body = JSON.stringify('x'.repeat(1022));
+    agent.get(ORIGIN).intercept({ path: '/items', method: 'GET' }).reply(200, body);
+    expect((await client({ maxResponseBytes: 1024 }).send({ method: 'GET', url: `${ORIGIN}/items` })).body).toHaveLength(1022);
+  });
+});
+
+/** A loopback vendor streaming an endless chunked body, with backpressure; records how much it got out. */
+async function endlessVendor(status: number): Promise<{ url: string; written: () => number; closed: Promise<void>; server: Server }> {
+  let written = 0;
+  let onClosed = () => {};
+  const closed = new Promise<void>((resolve) => {
+    onClosed = resolve;
+  });
+  const server = createServer((_req, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = () => {
+      while (!res.destroyed) {
+        written += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+    };
+    res.once('close', onClosed);
+    res.write('[');
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/items`, written: () => written, closed, server };
+}
+
+describe('http layer against a vendor that never stops answering', () => {
+  const leftovers: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const dispose of leftovers.splice(0)) await dispose();
+  });
+  const start = async (status: number, maxResponseBytes?: number) => {
+    const vendor = await endlessVendor(status);
+    const dispatcher = new Agent();
+    leftovers.push(
+      () => dispatcher.close(),
+      () => new Promise((resolve) => vendor.server.close(resolve)),
+    );
+    return { vendor, http: createHttpClient('ROOTFI', { dispatcher, retries: 0, ...(maxResponseBytes && { maxResponseBytes }) }) };
+  };
+
+  it('cuts a streamed answer off as it passes the cap, with a typed ProviderError', async () => {
+    const cap = 2 * 1024 * 1024;
+    const { vendor, http } = await start(200, cap);
+    const err = (await http.send({ method: 'GET', url: vendor.url }).catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.message).toMatch(/larger than 2097152 bytes/);
+    await vendor.closed;
+    // What the vendor got out is the cap plus what the loopback socket buffers held when the client hung up.
+    expect(vendor.written()).toBeLessThan(cap + 32 * 1024 * 1024);
+  });
+
+  it('never reads the body of an error answer', async () => {
+    const { vendor, http } = await start(503);
+    const err = (await http.send({ method: 'GET', url: vendor.url }).catch((e: unknown) => e)) as ProviderError;
+    expect(err).toMatchObject({ status: 503, retryable: true });
+    await vendor.closed;
+    expect(vendor.written()).toBeLessThan(32 * 1024 * 1024);
   });
 });

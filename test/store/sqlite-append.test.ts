@@ -9,25 +9,29 @@ import { createEventStore } from '../../src/store/events.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import type { NewEvent } from '../../src/store/events.js';
 import { createSqliteAppend, dedupHash, fromWireResults, toWireRow } from '../../src/store/sqlite-append.js';
+import { createThreadedAppend } from '../../src/store/threaded-append.js';
 import { uuidv7 } from '../../src/store/uuidv7.js';
 import { newEvent } from '../utils/events.js';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
+const threads: Array<ReturnType<typeof createThreadedAppend>> = [];
 afterEach(async () => {
+  for (const t of threads.splice(0)) await t.close();
   for (const db of dbs.splice(0)) await db.destroy();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** A migrated SQLite file (or one stopped at `target`). */
-async function sqliteDb(target?: string): Promise<Db & { sqlite: NonNullable<Db['sqlite']> }> {
+async function sqliteDb(target?: string): Promise<Db & { sqlite: NonNullable<Db['sqlite']>; url: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'hookgraph-append-'));
   dirs.push(dir);
-  const db = openDb(`file:${join(dir, 'events.sqlite')}`);
+  const url = `file:${join(dir, 'events.sqlite')}`;
+  const db = openDb(url);
   dbs.push(db);
   await migrateToLatest(db.kysely as unknown as Kysely<unknown>, 'sqlite', target);
   if (!db.sqlite) throw new Error('not SQLite');
-  return db as Db & { sqlite: NonNullable<Db['sqlite']> };
+  return Object.assign(db as Db & { sqlite: NonNullable<Db['sqlite']> }, { url });
 }
 
 /** The appender over NewEvents, as the store and the writer thread drive it. */
@@ -208,6 +212,31 @@ describe('SQLite append', () => {
   });
 });
 
+describe('the SQLite writer thread', () => {
+  it('leaves no pending entry behind when an append cannot be sent, cannot be serialized or fails in the thread', async () => {
+    const db = await sqliteDb();
+    const threaded = createThreadedAppend(db.url);
+    threads.push(threaded);
+    const tenantId = randomUUID();
+    // A function where the type goes, as a catalogue lookup keyed by `constructor` once produced:
+    // structured clone refuses it (DataCloneError) and each such delivery used to leak its entry.
+    const unclonable = newEvent(tenantId, { webhookId: randomUUID(), type: Object as unknown as string });
+    for (let i = 0; i < 200; i++) await expect(threaded.append([unclonable])).rejects.toThrow(/could not be cloned/);
+    expect(threaded.pendingCount()).toBe(0);
+    const unserializable = newEvent(tenantId, { webhookId: randomUUID(), payload: { amount: 1n } });
+    await expect(threaded.append([unserializable])).rejects.toThrow(/BigInt/);
+    expect(threaded.pendingCount()).toBe(0);
+    const refused = { ...newEvent(tenantId, { webhookId: randomUUID() }), provider: null } as unknown as NewEvent;
+    await expect(threaded.append([refused])).rejects.toThrow(/NOT NULL/);
+    expect(threaded.pendingCount()).toBe(0);
+    // The thread carries on with good appends, and nothing of the failed ones was stored.
+    const [stored] = await threaded.append([newEvent(tenantId, { webhookId: randomUUID() })]);
+    expect(stored?.event.seq).toBe(1);
+    expect(threaded.pendingCount()).toBe(0);
+    expect(db.sqlite.prepare('select count(*) from events').pluck().get()).toBe(1);
+  });
+});
+
 describe('migrations 0003 and 0004 on a SQLite log written before them', () => {
   it('backfill the dedup hash and move it to event_dedup, so deliveries stored earlier are still recognised', async () => {
     const db = await sqliteDb('0002_events_fewer_indexes');
@@ -224,7 +253,7 @@ describe('migrations 0003 and 0004 on a SQLite log written before them', () => {
     expect(await migrate('0003_events_dedup_hash')).toEqual(['0003_events_dedup_hash']);
     const slots = db.sqlite.prepare('select dedup_hash from events order by seq').pluck().all();
     expect(slots).toEqual([dedupHash(w1, 'id:one'), dedupHash(w2, 'id:one'), null]);
-    expect(await migrate()).toEqual(['0004_event_dedup_table']);
+    expect(await migrate('0004_event_dedup_table')).toEqual(['0004_event_dedup_table']);
     expect(db.sqlite.prepare('select hash, seq from event_dedup order by seq').raw().all()).toEqual([
       [dedupHash(w1, 'id:one'), 1],
       [dedupHash(w2, 'id:one'), 2],

@@ -9,6 +9,7 @@ import { type App, buildApp } from '../../src/app.js';
 import { type ConfigOverrides, loadConfig } from '../../src/config.js';
 import type { ProviderKey } from '../../src/domain/provider-key.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { ConnectSandboxDocument } from '../generated/graphql.js';
 import { gql } from './graphql.js';
 
 export interface TestTenant {
@@ -24,15 +25,21 @@ export interface TestApp {
   /** Every log line the app wrote, for leak assertions. */
   logs: string[];
   tenant(name?: string): Promise<TestTenant>;
-  /** Connects the tenant to a sandbox vendor through GraphQL, with that vendor's sandbox credentials. */
+  /** Connects the tenant to a sandbox vendor through GraphQL (`connectSandbox`): a fresh account with random credentials. */
   connectSandbox(tenant: TestTenant, provider: ProviderKey): Promise<void>;
+  /** The credentials the tenant's connection holds (as the gateway stored them, sealed), for leak assertions. */
+  storedCredentials(tenant: TestTenant, provider: ProviderKey): Promise<Record<string, string>>;
+  /** The sandbox account the tenant's connection credentials prove at the vendor. */
+  sandboxAccount(tenant: TestTenant, provider: ProviderKey): Promise<string>;
   stop(): Promise<void>;
 }
 
 export interface TestAppOptions {
   database?: 'sqlite' | 'postgres';
-  /** Reuse an existing database (several replicas) instead of a fresh one. */
+  /** Reuse an existing database (several replicas, or a restart) instead of a fresh one; the caller drops it. */
   databaseUrl?: string;
+  /** The secret key sealing credentials; a restart on the same database needs the same one. @default a random key */
+  secretKey?: string;
   redisUrl?: string | null;
   redisPrefix?: string;
   dispatcher?: Dispatcher;
@@ -52,7 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       host: '127.0.0.1',
       databaseUrl: db.url,
       dataDir,
-      secretKey: randomBytes(32).toString('base64'),
+      secretKey: options.secretKey ?? randomBytes(32).toString('base64'),
       redisUrl: options.redisUrl ?? null,
       redisPrefix: options.redisPrefix ?? `hgtest-${randomBytes(4).toString('hex')}`,
       sandbox: true,
@@ -86,18 +93,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return { id: tenant.id, name, key };
     },
     async connectSandbox(tenant, provider) {
-      const sandbox = app.services.sandbox;
-      if (!sandbox) throw new Error('sandbox is off');
-      const vendor = sandbox.vendors[provider];
-      const credentials = vendor.credentialsFor(tenant.id);
-      const slug = provider.toLowerCase();
-      const input =
-        provider === 'SUPEROFFICE' && !('accessToken' in credentials) ? { superoffice: { ticket: credentials } } : { [slug]: credentials };
-      const res = await gql(app.url, tenant.key, CONNECT, {
-        input: { provider, baseUrl: sandbox.mountUrl(provider) + vendor.basePath(tenant.id), credentials: input },
-      });
-      const result = (res.body.data as { connectProvider?: { __typename: string; message?: string } } | undefined)?.connectProvider;
-      if (result?.__typename !== 'ConnectProviderSuccess') throw new Error(`connect ${provider} failed: ${JSON.stringify(res.body)}`);
+      const res = await gql(app.url, tenant.key, ConnectSandboxDocument, { provider });
+      if (res.body.data?.connectSandbox.__typename !== 'ConnectSandboxSuccess')
+        throw new Error(`connect ${provider} failed: ${JSON.stringify(res.body)}`);
+    },
+    async storedCredentials(tenant, provider) {
+      const conn = await app.services.store.connections.get(tenant.id, provider);
+      if (!conn) throw new Error(`${tenant.name} is not connected to ${provider}`);
+      // Every vendor's parsed credentials are one flat object of strings.
+      return conn.credentials as Record<string, string>;
+    },
+    async sandboxAccount(tenant, provider) {
+      const account = await app.services.sandbox?.accountOf(tenant.id, provider);
+      if (!account) throw new Error(`${tenant.name} has no sandbox account at ${provider}`);
+      return account;
     },
     async stop() {
       await app.stop();
@@ -106,7 +115,3 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
-
-const CONNECT = `mutation Connect($input: ConnectProviderInput!) {
-  connectProvider(input: $input) { __typename ... on Error { message } }
-}`;

@@ -58,32 +58,33 @@ const LATER_EVENTS = [
  * `order.saved_as_draft` are aliases: the order status was renamed from concept to draft and
  * endpoints still accept the old name (VENDORS.md §2.5), so both map to one unified type.
  */
-const RENAMED: Readonly<Record<string, string>> = {
-  'cart.completed_checkout': 'cart.checkout_completed',
-  'order.saved_as_concept': 'order.saved_as_draft',
-  'company.destroyed': 'company.deleted',
-};
+const RENAMED: ReadonlyMap<string, string> = new Map([
+  ['cart.completed_checkout', 'cart.checkout_completed'],
+  ['order.saved_as_concept', 'order.saved_as_draft'],
+  ['company.destroyed', 'company.deleted'],
+]);
 
-const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  'order.saved_as_concept': 'Alias of order.saved_as_draft (the order status was renamed from concept to draft)',
-  'order.saved_as_draft': 'An order was saved as a draft (formerly order.saved_as_concept)',
-  'order.reverted': 'An order was reverted to an earlier status',
-  'cart.completed_checkout': 'A shop cart completed checkout and became an order',
-  'company.destroyed': 'The company account was deleted',
-  'app.installed': 'An app was installed (payload: the app installation)',
-  'app.configured': 'An installed app was configured (payload: the app installation)',
-  'app.plan_changed': "An installed app's plan changed (payload: the app installation)",
-  'app.uninstalled': 'An app was uninstalled (payload: the app installation)',
-};
+const DESCRIPTIONS: ReadonlyMap<string, string> = new Map([
+  ['order.saved_as_concept', 'Alias of order.saved_as_draft (the order status was renamed from concept to draft)'],
+  ['order.saved_as_draft', 'An order was saved as a draft (formerly order.saved_as_concept)'],
+  ['order.reverted', 'An order was reverted to an earlier status'],
+  ['cart.completed_checkout', 'A shop cart completed checkout and became an order'],
+  ['company.destroyed', 'The company account was deleted'],
+  ['app.installed', 'An app was installed (payload: the app installation)'],
+  ['app.configured', 'An installed app was configured (payload: the app installation)'],
+  ['app.plan_changed', "An installed app's plan changed (payload: the app installation)"],
+  ['app.uninstalled', 'An app was uninstalled (payload: the app installation)'],
+]);
 
 const UNIFIED = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
 
 /**
  * Unified type for a Booqable event name. Unknown names (Booqable adds events over time) keep
- * their own lower-cased name when it already has the `<noun>.<action>` form.
+ * their own lower-cased name when it already has the `<noun>.<action>` form. The tables are Maps:
+ * a delivered `constructor` must not find Object's (a function reached the writer thread).
  */
 export function booqableUnifiedType(event: string): string {
-  const renamed = RENAMED[event];
+  const renamed = RENAMED.get(event);
   if (renamed) return renamed;
   const lower = event.trim().toLowerCase();
   if (UNIFIED.test(lower)) return lower;
@@ -95,11 +96,16 @@ export function booqableUnifiedType(event: string): string {
 export const booqableEventTypes: readonly ProviderEventType[] = [...SEED_EVENTS, ...LATER_EVENTS].map((name) => ({
   name,
   unifiedType: booqableUnifiedType(name),
-  description: DESCRIPTIONS[name] ?? null,
+  description: DESCRIPTIONS.get(name) ?? null,
 }));
 
-/** Catalogue names that are the same event under two names; a subscription to one receives the other. */
-export const booqableEventAliases: Readonly<Record<string, string>> = {
-  'order.saved_as_concept': 'order.saved_as_draft',
-  'order.saved_as_draft': 'order.saved_as_concept',
-};
+/**
+ * Catalogue names that are the same event under two names; a subscription to one receives the other.
+ * Null prototype: it is indexed by names from outside, and `constructor` must find nothing.
+ */
+export const booqableEventAliases: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, {
+    'order.saved_as_concept': 'order.saved_as_draft',
+    'order.saved_as_draft': 'order.saved_as_concept',
+  }),
+);

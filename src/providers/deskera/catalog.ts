@@ -26,25 +26,31 @@ const SEED: ReadonlyArray<[name: string, description: string]> = [
   ['STOCK_OUT', 'Triggers when the Stock is reduced for a Product in Books'],
 ];
 
-const NOUNS: Record<string, string> = {
-  PRODUCTS: 'product',
-  CONTACT: 'contact',
-  BILL: 'bill',
-  INVOICE: 'invoice',
-  DEBITNOTE: 'debit_note',
-  CREDITNOTE: 'credit_note',
-  CRM_CONTACT: 'crm_contact',
-  CRM_DEAL: 'deal',
-};
-const ACTIONS: Record<string, string> = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted' };
+/** Maps, not objects: the noun comes from a delivered name, and `CREATE_toString` must find nothing. */
+const NOUNS: ReadonlyMap<string, string> = new Map([
+  ['PRODUCTS', 'product'],
+  ['CONTACT', 'contact'],
+  ['BILL', 'bill'],
+  ['INVOICE', 'invoice'],
+  ['DEBITNOTE', 'debit_note'],
+  ['CREDITNOTE', 'credit_note'],
+  ['CRM_CONTACT', 'crm_contact'],
+  ['CRM_DEAL', 'deal'],
+]);
+const ACTIONS: ReadonlyMap<string, string> = new Map([
+  ['CREATE', 'created'],
+  ['UPDATE', 'updated'],
+  ['DELETE', 'deleted'],
+]);
 
 /** `CREATE_INVOICE` → `invoice.created`, `STOCK_IN` → `stock.increased`; unknown names → lower-cased raw name. */
 export function deskeraUnifiedType(name: string): string {
   if (name === 'STOCK_IN') return 'stock.increased';
   if (name === 'STOCK_OUT') return 'stock.decreased';
   const m = /^(CREATE|UPDATE|DELETE)_(.+)$/.exec(name);
-  const noun = m ? NOUNS[m[2] as string] : undefined;
-  if (m && noun) return `${noun}.${ACTIONS[m[1] as string]}`;
+  const noun = m ? NOUNS.get(m[2] as string) : undefined;
+  const action = m ? ACTIONS.get(m[1] as string) : undefined;
+  if (noun && action) return `${noun}.${action}`;
   const raw = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
   return raw.includes('.') ? raw : `deskera.${raw || 'unknown'}`;
 }

@@ -13,21 +13,24 @@ export const paybookEventTypes: readonly ProviderEventType[] = [
 ];
 
 /** V3 names seen in deliveries (VENDORS.md §3.6); `documents.fail` and `documents.failed` both occur. */
-const V3: Record<string, string> = {
-  'credentials.created': 'credential.created',
-  'credentials.updated': 'credential.updated',
-  'credentials.refreshed': 'credential.refreshed',
-  'documents.completed': 'documents.completed',
-  'documents.success': 'documents.succeeded',
-  'documents.fail': 'documents.failed',
-  'documents.failed': 'documents.failed',
-  'payments.chargeback_created': 'payment.chargeback_created',
-};
+const V3: ReadonlyMap<string, string> = new Map([
+  ['credentials.created', 'credential.created'],
+  ['credentials.updated', 'credential.updated'],
+  ['credentials.refreshed', 'credential.refreshed'],
+  ['documents.completed', 'documents.completed'],
+  ['documents.success', 'documents.succeeded'],
+  ['documents.fail', 'documents.failed'],
+  ['documents.failed', 'documents.failed'],
+  ['payments.chargeback_created', 'payment.chargeback_created'],
+]);
 
+const V1 = new Map(paybookEventTypes.map((e) => [e.name, e.unifiedType]));
+
+/** Catalogue name → unified type; an unknown name keeps its words. Maps: delivered names must not find Object's keys. */
 export function paybookUnifiedType(name: string): string {
-  const v1 = paybookEventTypes.find((e) => e.name === name)?.unifiedType;
+  const v1 = V1.get(name);
   if (v1) return v1;
-  const v3 = V3[name];
+  const v3 = V3.get(name);
   if (v3) return v3;
   const clean = name.toLowerCase().replace(/[^a-z0-9_.]+/g, '_');
   return /^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(clean) ? clean : `paybook.${clean.replace(/\./g, '_') || 'unknown'}`;

@@ -35,7 +35,7 @@ function narrowWebhook(v: unknown): PaybookWebhookWire | null {
  */
 function unwrap(res: HttpResponse): { response: unknown; rid: string | null } {
   const body = res.body;
-  if (!isObject(body) || !('response' in body)) {
+  if (!isObject(body) || !Object.hasOwn(body, 'response')) {
     throw new ProviderError('PAYBOOK answered without its response envelope', {
       provider: 'PAYBOOK',
       status: res.status,

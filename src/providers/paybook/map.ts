@@ -1,6 +1,7 @@
 import { DeliveryError } from '../../domain/errors.js';
 import type { NormalizedEvent } from '../../domain/event.js';
 import { type RemoteWebhook, WebhookStatus } from '../../domain/webhook.js';
+import { checkEventCount } from '../event-count.js';
 import type { Delivery } from '../types.js';
 import { paybookUnifiedType } from './catalog.js';
 import type { PaybookWebhookWire } from './wire.js';
@@ -47,12 +48,12 @@ function resourceOf(payload: Json, unified: string): { type: string; id: string 
 }
 
 /** V1 flat (one event, no id, no time) or V3 batched (one event per item, with eid and `at`). */
-export function normalizePaybookDelivery(delivery: Delivery): NormalizedEvent[] {
-  const body = delivery.body;
+export function normalizePaybookDelivery({ body, maxEvents = Number.POSITIVE_INFINITY }: Delivery): NormalizedEvent[] {
   if (!isObject(body)) throw new DeliveryError(400, 'Paybook deliveries are JSON objects');
-  if ('events' in body) {
+  if (Object.hasOwn(body, 'events')) {
     const items = body['events'];
     if (!Array.isArray(items) || items.length === 0) throw new DeliveryError(400, 'Paybook V3 delivery has no events');
+    checkEventCount(items.length, maxEvents);
     return items.map((item) => {
       const header = isObject(item) && isObject(item['header']) ? item['header'] : null;
       const event = header && isObject(header['event']) ? header['event'] : null;

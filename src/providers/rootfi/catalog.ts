@@ -9,10 +9,15 @@ import { ROOTFI_DATA_MODELS, ROOTFI_OPERATIONS, type RootfiDataModel, type Rootf
 export const SYNC_COMPLETED = 'SYNC_COMPLETED';
 export const CONNECTION_CHANGED = 'CONNECTION_CHANGED';
 
-const ACTIONS: Record<string, string> = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted' };
+/** Maps, not objects: operations and data models arrive in deliveries, and must not find Object's keys. */
+const ACTIONS: ReadonlyMap<string, string> = new Map([
+  ['CREATE', 'created'],
+  ['UPDATE', 'updated'],
+  ['DELETE', 'deleted'],
+]);
 
 /** Last words the plural rule gets wrong. */
-const IRREGULAR_LAST_WORDS: Record<string, string> = { ADDRESSES: 'ADDRESS' };
+const IRREGULAR_LAST_WORDS: ReadonlyMap<string, string> = new Map([['ADDRESSES', 'ADDRESS']]);
 
 /**
  * Unified noun of a data model: singular snake case with the vendor's prefix kept, so that
@@ -22,13 +27,13 @@ export function resourceOf(dataModel: string): string {
   const words = dataModel.toUpperCase().split('_');
   const last = words.pop() ?? '';
   const singular =
-    IRREGULAR_LAST_WORDS[last] ?? (last.endsWith('IES') ? `${last.slice(0, -3)}Y` : last.endsWith('S') ? last.slice(0, -1) : last);
+    IRREGULAR_LAST_WORDS.get(last) ?? (last.endsWith('IES') ? `${last.slice(0, -3)}Y` : last.endsWith('S') ? last.slice(0, -1) : last);
   return [...words, singular].join('_').toLowerCase();
 }
 
 /** Past-tense action of an operation; an operation RootFi adds later is kept lower-cased. */
 export function actionOf(operation: string): string {
-  return ACTIONS[operation.toUpperCase()] ?? operation.toLowerCase();
+  return ACTIONS.get(operation.toUpperCase()) ?? operation.toLowerCase();
 }
 
 export function dataModelEventName(dataModel: string, operation: string): string {

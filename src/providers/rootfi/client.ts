@@ -27,8 +27,10 @@ function narrowWebhook(v: unknown): RootfiWebhookWire | null {
   const { id, url, type, operations, data_models: dataModels, name, created_at: createdAt, headers } = v;
   if (typeof id !== 'string' || id === '' || typeof url !== 'string' || typeof type !== 'string') return null;
   if (!isStringArray(operations) || !isStringArray(dataModels)) return null;
-  const stringHeaders: Record<string, string> = {};
-  if (isObject(headers)) for (const [k, h] of Object.entries(headers)) if (typeof h === 'string') stringHeaders[k] = h;
+  // Header names come from the vendor: fromEntries defines them as own keys, so `__proto__` stays a plain key.
+  const stringHeaders: Record<string, string> = isObject(headers)
+    ? Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
   return {
     id,
     url,

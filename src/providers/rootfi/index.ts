@@ -99,5 +99,5 @@ export const rootfiProvider: ProviderDefinition<RootfiCredentials> = {
   parseCredentials,
   createConnector: createRootfiConnector,
   verifyDelivery: verifyRootfiDelivery,
-  normalize: (delivery) => normalizeDelivery(delivery.body),
+  normalize: ({ body, maxEvents }) => normalizeDelivery(body, { maxEvents }),
 };

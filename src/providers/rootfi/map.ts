@@ -21,6 +21,7 @@ import {
   type RootfiWebhookWire,
 } from './wire.js';
 import { type Json, isObject } from '../json.js';
+import { checkEventCount } from '../event-count.js';
 import { SECRET_HEADER } from '../secret-header.js';
 
 interface HookPlan {
@@ -202,11 +203,13 @@ function bestEffortType(raw: string): string {
   return raw.toLowerCase();
 }
 
-function dataModelChange(body: Json, dataModel: string, operation: string): NormalizedEvent {
+function dataModelChange(body: Json, dataModel: string, operation: string, maxEvents: number): NormalizedEvent {
   const providerEventType = dataModelEventName(dataModel, operation);
   // v3 sends `data` as an array of records, the legacy shape as one object. Batch level: a record id
   // only names the event when the batch holds exactly one record.
   const records = Array.isArray(body['data']) ? body['data'] : isObject(body['data']) ? [body['data']] : [];
+  // Stored as one event, but each record is a change the batch carries: bounded like Paybook's items.
+  checkEventCount(records.length, maxEvents);
   const only = records.length === 1 && isObject(records[0]) ? records[0] : null;
   const resource: EventResource = { type: resourceOf(dataModel), id: only ? idOf(only['platform_id']) : null };
   return {
@@ -221,8 +224,14 @@ function dataModelChange(body: Json, dataModel: string, operation: string): Norm
   };
 }
 
-/** One delivery → one event. Throws DeliveryError(400) on a body that is none of RootFi's shapes. */
-export function normalizeDelivery(body: unknown): NormalizedEvent[] {
+/**
+ * One delivery → one event. Throws DeliveryError(400) on a body that is none of RootFi's shapes, and
+ * 413 on a batch of more than `maxEvents` records.
+ */
+export function normalizeDelivery(
+  body: unknown,
+  { maxEvents = Number.POSITIVE_INFINITY }: { maxEvents?: number | undefined } = {},
+): NormalizedEvent[] {
   if (!isObject(body)) throw new DeliveryError(400, 'a RootFi delivery is a JSON object');
   const webhookType = stringOf(body['webhook_type']);
   const dataModel = stringOf(body['data_model']);
@@ -232,7 +241,7 @@ export function normalizeDelivery(body: unknown): NormalizedEvent[] {
 
   if (webhookType === 'DATA_MODEL_CHANGES' || (webhookType === null && dataModel !== null && operation !== null)) {
     if (dataModel === null || operation === null) throw new DeliveryError(400, 'DATA_MODEL_CHANGES delivery without data_model and type');
-    return [dataModelChange(body, dataModel, operation)];
+    return [dataModelChange(body, dataModel, operation, maxEvents)];
   }
   if (webhookType === SYNC_COMPLETED) {
     const data = isObject(body['data']) ? body['data'] : {};

@@ -33,26 +33,27 @@ const SPECIAL: ReadonlyArray<[string, string]> = [
   ['test', 'The test ping SuperOffice sends on create and on Test'],
 ];
 
-const ACTIONS: Record<string, string> = {
-  created: 'created',
-  changed: 'updated',
-  deleted: 'deleted',
-  softdeleted: 'soft_deleted',
-  edited: 'edited',
-  message: 'message_posted',
-  consented: 'consented',
-  unconsented: 'unconsented',
-  approved: 'approved',
-  rejected: 'rejected',
-  sent: 'sent',
-  ordered: 'ordered',
-  completed: 'completed',
-  lost: 'lost',
-  sold: 'sold',
-  started: 'started',
-  stopped: 'stopped',
-  errors: 'failing',
-};
+/** A Map, not an object: the action is a delivered word, and `constructor` or `__proto__` must find nothing. */
+const ACTIONS: ReadonlyMap<string, string> = new Map([
+  ['created', 'created'],
+  ['changed', 'updated'],
+  ['deleted', 'deleted'],
+  ['softdeleted', 'soft_deleted'],
+  ['edited', 'edited'],
+  ['message', 'message_posted'],
+  ['consented', 'consented'],
+  ['unconsented', 'unconsented'],
+  ['approved', 'approved'],
+  ['rejected', 'rejected'],
+  ['sent', 'sent'],
+  ['ordered', 'ordered'],
+  ['completed', 'completed'],
+  ['lost', 'lost'],
+  ['sold', 'sold'],
+  ['started', 'started'],
+  ['stopped', 'stopped'],
+  ['errors', 'failing'],
+]);
 
 /**
  * `contact.changed` → `contact.updated`, `test` → `webhook.tested`, `webhook12.errors` → `webhook.failing`,
@@ -63,7 +64,7 @@ export function superofficeUnifiedType(event: string): string {
   const parts = event.toLowerCase().split('.');
   const action = parts.pop() ?? '';
   const noun = (parts.join('_') || 'superoffice').replace(/^webhook\d*$/, 'webhook').replace(/[^a-z0-9_]+/g, '_');
-  return `${noun}.${ACTIONS[action] ?? (action.replace(/[^a-z0-9_]+/g, '_') || 'unknown')}`;
+  return `${noun}.${ACTIONS.get(action) ?? (action.replace(/[^a-z0-9_]+/g, '_') || 'unknown')}`;
 }
 
 export const superofficeEventTypes: readonly ProviderEventType[] = [

@@ -44,7 +44,7 @@ describe('Booqable connector against the sandbox', () => {
     await connector().verifyCredentials();
     expect(sandbox.requests).toHaveLength(1);
     expect(last()).toMatchObject({ method: 'GET', path: collection, query: { 'page[size]': '1' }, body: null });
-    expect(last()?.headers['authorization']).toBe('Bearer sbx-bq-acme');
+    expect(last()?.headers['authorization']).toBe(`Bearer ${apiKey}`);
   });
 
   it('creates an endpoint on /api/4 as a JSON:API document with version 4 by default', async () => {
@@ -56,7 +56,7 @@ describe('Booqable connector against the sandbox', () => {
       body: { data: { type: 'webhook_endpoints', attributes: { url: spec.url, events: spec.events, version: 4 } } },
     });
     expect(last()?.headers['content-type']).toBe('application/json');
-    expect(last()?.headers['authorization']).toBe('Bearer sbx-bq-acme');
+    expect(last()?.headers['authorization']).toBe(`Bearer ${apiKey}`);
     expect(hook).toEqual({
       externalId: expect.stringMatching(UUID),
       url: spec.url,
@@ -143,7 +143,7 @@ describe('Booqable connector against the sandbox', () => {
       path: `${collection}/${id}`,
       body: { data: { type: 'webhook_endpoints', id, attributes: { url: spec.url, events: ['order.reserved'], version: 1 } } },
     });
-    expect(last()?.headers['authorization']).toBe('Bearer sbx-bq-acme');
+    expect(last()?.headers['authorization']).toBe(`Bearer ${apiKey}`);
     expect(updated).toMatchObject({ externalId: id, url: spec.url, events: ['order.reserved'], status: 'ACTIVE' });
   });
 
@@ -161,8 +161,8 @@ describe('Booqable connector against the sandbox', () => {
     const gone = '00000000-0000-4000-8000-000000000000';
     await connector().deleteWebhook([id, gone]);
     expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => [r.path, r.headers['authorization']])).toEqual([
-      [`${collection}/${id}`, 'Bearer sbx-bq-acme'],
-      [`${collection}/${gone}`, 'Bearer sbx-bq-acme'],
+      [`${collection}/${id}`, `Bearer ${apiKey}`],
+      [`${collection}/${gone}`, `Bearer ${apiKey}`],
     ]);
     expect(await connector().listWebhooks()).toEqual([]);
   });

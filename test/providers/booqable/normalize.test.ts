@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/domain/errors.js';
+import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { parseBody } from '../../../src/ingest/parse-body.js';
 import { booqableProvider } from '../../../src/providers/booqable/index.js';
 import { parseBooqableTime } from '../../../src/providers/booqable/map.js';
 import { booqableSignsDeliveries } from '../../../src/providers/booqable/verify.js';
 
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
@@ -27,6 +29,16 @@ const normalizeBody = (body: unknown, events: string[] = []) =>
     body,
     webhook: { id: 'w1', events, externalIds: ['e1'] },
   });
+
+/** What reaches the writer thread must be plain strings: a function there was a DataCloneError (503 forever). */
+function expectPlainNames(events: readonly NormalizedEvent[]) {
+  for (const e of events) {
+    expect(typeof e.type).toBe('string');
+    expect(e.type).not.toMatch(/function|native code|\[object/);
+    if (e.resource) expect(typeof e.resource.type).toBe('string');
+    expect(() => structuredClone([e.type, e.providerEventType, e.resource])).not.toThrow();
+  }
+}
 
 describe('Booqable delivery normalization', () => {
   it('reads a v1 form-encoded delivery with nested data, naming the resource from its v1 class', () => {
@@ -181,6 +193,22 @@ describe('Booqable delivery normalization', () => {
         const [e] = normalizeBody({ id: `n${round}-${i}`, event: `x${i}_item.created`, resource_type: `x${i}_items`, data: { id: i } });
         expect(e).toMatchObject({ type: `x${i}_item.created`, resource: { type: `x${i}_item`, id: String(i) } });
       }
+    }
+  });
+
+  it.each(PROTOTYPE_NAMES)('stores the event name %s, v4 JSON or v1 form, as an unknown type with its raw name', (name) => {
+    const v4 = normalizeBody({ id: 'n1', created_at: '2026-01-01T00:00:00Z', event: name, resource_type: name, data: { id: 'x' } });
+    const form = Buffer.from(`id=n2&event=${encodeURIComponent(name)}&object=${encodeURIComponent(name)}&data[id]=x`);
+    const v1 = booqableProvider.normalize({
+      headers: { 'content-type': FORM },
+      rawBody: form,
+      body: parseBody(FORM, form),
+      webhook: { id: 'w1', events: [], externalIds: ['e1'] },
+    });
+    for (const events of [v4, v1]) {
+      expectPlainNames(events);
+      expect(events[0]?.providerEventType).toBe(name);
+      expect(events[0]?.type).toMatch(/^booqable\./);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/domain/errors.js';
+import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { deskeraProvider } from '../../../src/providers/deskera/index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/deskera/${name}`, import.meta.url));
@@ -10,6 +11,18 @@ const delivery = (raw: Buffer, events: string[] = ['CREATE_INVOICE']) => ({
   body: JSON.parse(raw.toString()) as unknown,
   webhook: { id: 'w1', events, externalIds: ['1'] },
 });
+
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
+/** What reaches the writer thread must be plain strings: a function there was a DataCloneError (503 forever). */
+function expectPlainNames(events: readonly NormalizedEvent[]) {
+  for (const e of events) {
+    expect(typeof e.type).toBe('string');
+    expect(e.type).not.toMatch(/function|native code|\[object/);
+    if (e.resource) expect(typeof e.resource.type).toBe('string');
+    expect(() => structuredClone([e.type, e.providerEventType, e.resource])).not.toThrow();
+  }
+}
 
 describe('Deskera deliveries', () => {
   it('maps the event name in the body to its unified type and resource', () => {
@@ -37,5 +50,14 @@ describe('Deskera deliveries', () => {
 
   it('refuses a body that is not an object with a 400', () => {
     expect(() => deskeraProvider.normalize(delivery(Buffer.from('[1,2]')))).toThrow(DeliveryError);
+  });
+
+  it.each(PROTOTYPE_NAMES)('stores %s, alone or as the noun of CREATE_…, as an unknown type with its raw name', (name) => {
+    for (const raw of [name, `CREATE_${name}`, `DELETE_${name}`]) {
+      const events = deskeraProvider.normalize(delivery(Buffer.from(JSON.stringify({ eventType: raw, data: { id: 'x' } }))));
+      expectPlainNames(events);
+      expect(events[0]?.providerEventType).toBe(raw);
+      expect(events[0]?.type).toBe(`deskera.${raw.toLowerCase()}`);
+    }
   });
 });

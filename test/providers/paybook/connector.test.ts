@@ -35,7 +35,7 @@ describe('Paybook connector against the sandbox', () => {
     const [hook] = await connector().createWebhook(spec);
     const post = sandbox.requests.at(-1);
     expect(post).toMatchObject({ method: 'POST', path: '/v1/webhooks' });
-    expect(post?.headers['authorization']).toBe('api_key api_key=sbx-pb-acme');
+    expect(post?.headers['authorization']).toBe(`api_key api_key=${sandbox.credentialsFor('acme')['apiKey']}`);
     expect(post?.body).toEqual({ url: spec.url, events: spec.events, delay: 0, headers: { 'X-Hookgraph-Secret': 'per-hook-secret' } });
     expect(hook).toMatchObject({ url: spec.url, events: spec.events, status: 'ACTIVE' });
     expect(hook?.externalId).toMatch(/^[0-9a-f]{24}$/);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/domain/errors.js';
+import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { paybookProvider } from '../../../src/providers/paybook/index.js';
 import { parsePaybookDate, parsePaybookV3Time } from '../../../src/providers/paybook/map.js';
 
@@ -13,6 +14,31 @@ const normalize = (file: string) => {
     webhook: { id: 'w', events: [], externalIds: [] },
   });
 };
+
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
+/** What reaches the writer thread must be plain strings: a function there was a DataCloneError (503 forever). */
+function expectPlainNames(events: readonly NormalizedEvent[]) {
+  for (const e of events) {
+    expect(typeof e.type).toBe('string');
+    expect(e.type).not.toMatch(/function|native code|\[object/);
+    if (e.resource) expect(typeof e.resource.type).toBe('string');
+    expect(() => structuredClone([e.type, e.providerEventType, e.resource])).not.toThrow();
+  }
+}
+
+const normalizeBody = (body: unknown, maxEvents?: number) =>
+  paybookProvider.normalize({
+    headers: {},
+    rawBody: Buffer.from(JSON.stringify(body)),
+    body,
+    webhook: { id: 'w', events: [], externalIds: [] },
+    ...(maxEvents !== undefined && { maxEvents }),
+  });
+const item = (name: string, i = 0) => ({
+  header: { event: { name, at: '2023-06-16 19:06:18+0000' } },
+  payload: { id_credential: `c${i}` },
+});
 
 describe('Paybook deliveries', () => {
   it('reads a V1 flat delivery: no id, no time, the credential as resource', () => {
@@ -61,5 +87,20 @@ describe('Paybook deliveries', () => {
     expect(verify?.({ 'x-hookgraph-secret': 'abd' }, Buffer.from(''), 'abc')).toBe(false);
     expect(verify?.({ 'x-hookgraph-secret': 'a' }, Buffer.from(''), 'abc')).toBe(false);
     expect(verify?.({}, Buffer.from(''), 'abc')).toBe(false);
+  });
+
+  it.each(PROTOTYPE_NAMES)('stores %s, V1 or V3, as an unknown type with its raw name', (name) => {
+    for (const events of [normalizeBody({ event: name }), normalizeBody({ events: [item(name)] })]) {
+      expectPlainNames(events);
+      expect(events[0]?.providerEventType).toBe(name);
+      expect(events[0]?.type).toMatch(/^paybook\./);
+    }
+  });
+
+  it('refuses a V3 batch of more items than a delivery may carry with a 413, before mapping any item', () => {
+    const items = Array.from({ length: 1_001 }, (_, i) => (i === 1_000 ? { not: 'an item' } : item('credentials.created', i)));
+    // The malformed last item would be a 400: the count is refused before any item is read.
+    expect(() => normalizeBody({ events: items }, 1_000)).toThrow(expect.objectContaining({ status: 413 }));
+    expect(normalizeBody({ events: items.slice(0, 1_000) }, 1_000)).toHaveLength(1_000);
   });
 });

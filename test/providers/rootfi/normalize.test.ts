@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/crypto.js';
 import { DeliveryError } from '../../../src/domain/errors.js';
+import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { rootfiProvider } from '../../../src/providers/rootfi/index.js';
 import type { Delivery } from '../../../src/providers/types.js';
 
@@ -27,6 +28,27 @@ const normalizeOne = (name: string) => {
   expect(events).toHaveLength(1);
   return events[0]!;
 };
+
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
+/** What reaches the writer thread must be plain strings: a function there was a DataCloneError (503 forever). */
+function expectPlainNames(events: readonly NormalizedEvent[]) {
+  for (const e of events) {
+    expect(typeof e.type).toBe('string');
+    expect(e.type).not.toMatch(/function|native code|\[object/);
+    if (e.resource) expect(typeof e.resource.type).toBe('string');
+    expect(() => structuredClone([e.type, e.providerEventType, e.resource])).not.toThrow();
+  }
+}
+
+const normalizeBody = (body: unknown, maxEvents?: number) =>
+  rootfiProvider.normalize({
+    headers: {},
+    rawBody: Buffer.from(JSON.stringify(body)),
+    body,
+    webhook: { id: 'w1', events: [], externalIds: [] },
+    ...(maxEvents !== undefined && { maxEvents }),
+  });
 
 describe('RootFi delivery normalization', () => {
   it('maps a DATA_MODEL_CHANGES batch of one record to one event named after that record', () => {
@@ -132,6 +154,28 @@ describe('RootFi delivery normalization', () => {
     expect(() =>
       rootfiProvider.normalize({ ...delivery('sync-completed.json'), body: { webhook_type: 'DATA_MODEL_CHANGES', type: 'CREATE' } }),
     ).toThrow(DeliveryError);
+  });
+
+  it.each(PROTOTYPE_NAMES)('stores %s as webhook type, data model or operation as an unknown type with its raw name', (name) => {
+    const shapes = [
+      { webhook_type: name, created_at: '2024-05-16T11:27:38.743Z' },
+      { webhook_type: 'DATA_MODEL_CHANGES', data_model: name, type: name, data: [] },
+      { webhook_type: 'DATA_MODEL_CHANGES', data_model: 'INVOICES', type: name, data: [] },
+    ];
+    for (const body of shapes) expectPlainNames(normalizeBody(body));
+    expect(normalizeBody(shapes[0])[0]?.providerEventType).toBe(name);
+    expect(normalizeBody(shapes[2])[0]).toMatchObject({ providerEventType: `INVOICES:${name}`, type: `invoice.${name.toLowerCase()}` });
+  });
+
+  it('refuses a DATA_MODEL_CHANGES batch of more records than a delivery may carry with a 413', () => {
+    const batch = (n: number) => ({
+      webhook_type: 'DATA_MODEL_CHANGES',
+      data_model: 'INVOICES',
+      type: 'UPDATE',
+      data: Array.from({ length: n }, (_, i) => ({ platform_id: `INV-${i}` })),
+    });
+    expect(() => normalizeBody(batch(1_001), 1_000)).toThrow(expect.objectContaining({ status: 413 }));
+    expect(normalizeBody(batch(1_000), 1_000)).toHaveLength(1);
   });
 });
 

@@ -54,7 +54,12 @@ describe('RootFi sandbox', () => {
   const register = (account: string, path: string, events: string[], secret = `secret-${path}`) =>
     connector(account).createWebhook({ url: `${receiverUrl}${path}`, events, name: path, secret, payloadVersion: null });
 
-  const api = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, apiKey: string | null = 'sbx-acme') => {
+  const api = async (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    apiKey: string | null = sandbox.credentialsFor('acme')['apiKey'] ?? null,
+  ) => {
     const res = await request(`${server.mountUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(apiKey ? { api_key: apiKey } : {}) },
@@ -141,7 +146,16 @@ describe('RootFi sandbox', () => {
   });
 
   it('answers 401 in RootFi error shape without a valid api_key', async () => {
-    for (const key of [null, 'live-key', 'sbx-']) {
+    const acme = sandbox.credentialsFor('acme')['apiKey'] ?? '';
+    // The old derived key, a forged secret on acme's account id, and another account's key for nobody.
+    for (const key of [
+      null,
+      'live-key',
+      'sbx-',
+      'sbx-acme',
+      `${acme.slice(0, -1)}${acme.endsWith('A') ? 'B' : 'A'}`,
+      `sbx-rf-nobody.${'A'.repeat(43)}`,
+    ]) {
       const res = await api('GET', '/v3/core/webhooks', undefined, key);
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ error: { message: expect.any(String), code: 'UNAUTHORIZED', field: 'api_key' } });

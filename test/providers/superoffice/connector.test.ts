@@ -26,7 +26,9 @@ describe('SuperOffice connector against the sandbox', () => {
     secret: 'so-secret-1',
     payloadVersion: null,
   });
-  const ctx = (credentials: SuperofficeCredentials = { accessToken: `sbx-so-${account}` }, timeoutMs = 2_000) => ({
+  const accessToken = sandbox.credentialsFor(account)['accessToken'] as string;
+  const ticket = sandbox.credentialsFor(account, 'ticket') as { ticket: string; appToken: string };
+  const ctx = (credentials: SuperofficeCredentials = { accessToken }, timeoutMs = 2_000) => ({
     baseUrl: server.mountUrl + sandbox.basePath(account),
     credentials,
     http: createHttpClient('SUPEROFFICE', { retries: 2, baseDelayMs: 1, timeoutMs }),
@@ -61,14 +63,14 @@ describe('SuperOffice connector against the sandbox', () => {
   it('verifies credentials with GET /api/v1/Webhook/default and a Bearer token', async () => {
     await connector().verifyCredentials();
     expect(sandbox.requests.at(-1)).toMatchObject({ method: 'GET', path: `${base()}/default` });
-    expect(sandbox.requests.at(-1)?.headers['authorization']).toBe(`Bearer sbx-so-${account}`);
+    expect(sandbox.requests.at(-1)?.headers['authorization']).toBe(`Bearer ${accessToken}`);
   });
 
   it('authenticates with SOTicket and SO-AppToken too', async () => {
-    await connector({ ticket: `sbx-so-ticket-${account}`, appToken: `sbx-so-app-${account}` }).listWebhooks();
+    await connector(ticket).listWebhooks();
     const r = sandbox.requests.at(-1);
-    expect(r?.headers['authorization']).toBe(`SOTicket sbx-so-ticket-${account}`);
-    expect(r?.headers['so-apptoken']).toBe(`sbx-so-app-${account}`);
+    expect(r?.headers['authorization']).toBe(`SOTicket ${ticket.ticket}`);
+    expect(r?.headers['so-apptoken']).toBe(ticket.appToken);
   });
 
   it('creates with Secret always set, after the vendor pinged the URL with a signed test event', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/domain/errors.js';
+import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { superofficeEventTypes } from '../../../src/providers/superoffice/catalog.js';
 import { superofficeProvider } from '../../../src/providers/superoffice/index.js';
 import { verifySuperofficeDelivery } from '../../../src/providers/superoffice/verify.js';
@@ -15,6 +16,18 @@ const normalize = (file: string, headers: Record<string, string> = {}) => {
     webhook: { id: 'w', events: [], externalIds: [] },
   });
 };
+
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+
+/** What reaches the writer thread must be plain strings: a function there was a DataCloneError (503 forever). */
+function expectPlainNames(events: readonly NormalizedEvent[]) {
+  for (const e of events) {
+    expect(typeof e.type).toBe('string');
+    expect(e.type).not.toMatch(/function|native code|\[object/);
+    if (e.resource) expect(typeof e.resource.type).toBe('string');
+    expect(() => structuredClone([e.type, e.providerEventType, e.resource])).not.toThrow();
+  }
+}
 
 describe('SuperOffice deliveries', () => {
   it('verifies X-SuperOffice-Signature on the raw bytes (test vector from VENDORS.md)', () => {
@@ -76,5 +89,19 @@ describe('SuperOffice deliveries', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining(['contact.softdeleted', 'salestakeholder.deleted', 'ticket.changed', 'test']));
     for (const e of superofficeEventTypes) expect(e.unifiedType).toMatch(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/);
+  });
+
+  it.each(PROTOTYPE_NAMES)('stores %s, as a whole name, an action or an entity, as an unknown type with its raw name', (name) => {
+    for (const raw of [name, `contact.${name}`, `${name}.created`]) {
+      const body = { EventId: 'e1', Timestamp: '2025-05-14T10:48:07.8910000Z', Event: raw, Entity: 'contact', PrimaryKey: 1 };
+      const events = superofficeProvider.normalize({
+        headers: {},
+        rawBody: Buffer.from(JSON.stringify(body)),
+        body,
+        webhook: { id: 'w', events: [], externalIds: [] },
+      });
+      expectPlainNames(events);
+      expect(events[0]?.providerEventType).toBe(raw);
+    }
   });
 });
