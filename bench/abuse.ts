@@ -71,8 +71,21 @@ async function acknowledgments(deliveryUrl: string, rate: number, seconds: numbe
 /** 3,000 aliases of the provider catalogue: ~145 MB of answer before the limits. */
 const ALIAS_BOMB = `{ ${Array.from({ length: 3000 }, (_, i) => `a${i}: providers { eventTypes { name unifiedType description } }`).join(' ')} }`;
 
+/** The attacker's oldest event cursor: every flooding subscription replays the attacker's whole log from it. */
+async function oldestCursor(t: AbuseTarget): Promise<string> {
+  const res = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${t.attackerKey}` },
+    body: JSON.stringify({ query: '{ events(first: 1) { edges { cursor } } }' }),
+  });
+  const body = (await res.json()) as { data: { events: { edges: { cursor: string }[] } } };
+  const cursor = body.data.events.edges[0]?.cursor;
+  if (!cursor) throw new Error('the attacker has no events to replay');
+  return cursor;
+}
+
 /** Runs the three attacks until `signal` aborts; counts what each got back. */
-async function attack(t: AbuseTarget, signal: AbortSignal) {
+async function attack(t: AbuseTarget, after: string, signal: AbortSignal, kinds: ReadonlySet<string>) {
   const counts = { aliasBombs: 0, subscriptionsRequested: 0, batches: 0, statuses: new Map<number, number>() };
   const seen = (status: number) => counts.statuses.set(status, (counts.statuses.get(status) ?? 0) + 1);
 
@@ -108,7 +121,7 @@ async function attack(t: AbuseTarget, signal: AbortSignal) {
       for (let i = 0; i < 2000 && !signal.aborted; i++) {
         counts.subscriptionsRequested++;
         client.subscribe(
-          { query: `subscription Flood${i} { events(after: null) { id payload } }` },
+          { query: `subscription Flood${i}($after: String) { events(after: $after) { id payload } }`, variables: { after } },
           { next: () => {}, error: () => {}, complete: () => {} },
         );
       }
@@ -135,19 +148,28 @@ async function attack(t: AbuseTarget, signal: AbortSignal) {
     await pool.close();
   };
 
-  await Promise.all([aliasBomb(), aliasBomb(), subscriptionFlood(), subscriptionFlood(), batches()]);
+  const on = (name: string) => kinds.has(name);
+  await Promise.all([
+    ...(on('alias') ? [aliasBomb(), aliasBomb()] : []),
+    ...(on('flood') ? [subscriptionFlood(), subscriptionFlood()] : []),
+    ...(on('batch') ? [batches()] : []),
+  ]);
   return { ...counts, statuses: Object.fromEntries(counts.statuses) };
 }
 
 /** Alternates quiet and abused windows `rounds` times; medians of each window's p50/p99. */
-export async function underAbuse(t: AbuseTarget, { rate = 200, seconds = 5, rounds = 3 } = {}) {
+export async function underAbuse(
+  t: AbuseTarget,
+  { rate = 200, seconds = 5, rounds = 3, kinds = new Set(['alias', 'flood', 'batch']) as ReadonlySet<string> } = {},
+) {
   const quiet: Awaited<ReturnType<typeof acknowledgments>>[] = [];
   const abused: (Awaited<ReturnType<typeof acknowledgments>> & { attacks: Awaited<ReturnType<typeof attack>> })[] = [];
+  const after = await oldestCursor(t);
   await acknowledgments(t.deliveryUrl, rate, 1); // warm-up
   for (let round = 0; round < rounds; round++) {
     quiet.push(await acknowledgments(t.deliveryUrl, rate, seconds));
     const stop = new AbortController();
-    const attacks = attack(t, stop.signal);
+    const attacks = attack(t, after, stop.signal, kinds);
     // Let the attacks get going before measuring.
     await new Promise((r) => setTimeout(r, 1000));
     const measured = await acknowledgments(t.deliveryUrl, rate, seconds);

@@ -14,14 +14,15 @@ import { createClient } from 'graphql-ws';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../test/utils/databases.js';
+import { underAbuse } from './abuse.js';
 import { servicesAvailable } from './services.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 /** Ingest runs alternate bare → SQLite → PostgreSQL this many times; medians are reported. */
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5));
-/** Sections to run, e.g. `BENCH_ONLY=ingest,latency` (all by default: ingest, latency, fanout, query). */
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'ingest,latency,fanout,query').split(',').map((s) => s.trim()));
+/** Sections to run, e.g. `BENCH_ONLY=ingest,latency` (all by default: ingest, latency, fanout, abuse, query). */
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'ingest,latency,fanout,abuse,query').split(',').map((s) => s.trim()));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Child {
@@ -71,18 +72,18 @@ async function gql<T>(url: string, key: string, query: string, variables: Record
   return body.data;
 }
 
-async function startHookgraph(env: Record<string, string>): Promise<Child & { deliveryUrl: string }> {
+const CREATE_BOOQABLE_WEBHOOK =
+  'mutation { createWebhook(input: { provider: BOOQABLE, events: ["order.updated"], payloadVersion: "4" }) { ... on CreateWebhookSuccess { data { deliveryUrl } } ... on Error { message } } }';
+
+async function startHookgraph(env: Record<string, string>): Promise<Child & { deliveryUrl: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookgraph-bench-'));
   const child = await start(['dist/server.js'], { PORT: '0', HOOKGRAPH_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
   if (!child.key) throw new Error('no bootstrap key printed');
-  const data = await gql<{ createWebhook: { data: { deliveryUrl: string } } }>(
-    child.url,
-    child.key,
-    'mutation { createWebhook(input: { provider: BOOQABLE, events: ["order.updated"], payloadVersion: "4" }) { ... on CreateWebhookSuccess { data { deliveryUrl } } ... on Error { message } } }',
-  );
+  const data = await gql<{ createWebhook: { data: { deliveryUrl: string } } }>(child.url, child.key, CREATE_BOOQABLE_WEBHOOK);
   const stop = child.stop;
   return {
     ...child,
+    dataDir,
     deliveryUrl: data.createWebhook.data.deliveryUrl,
     stop: async () => {
       await stop();
@@ -311,6 +312,31 @@ async function frameSerialization() {
   return { payloadBytes: JSON.stringify(result).length, subscribers, perSubscriberMs: perSubscriber, sharedMs: shared };
 }
 
+/**
+ * A second tenant of the same gateway as the attacker: its key (the compiled CLI, as an operator would), its own
+ * sandbox Booqable webhook, and a log of 2,000 events for its subscriptions to replay.
+ */
+async function attackerOf(h: Child & { deliveryUrl: string; dataDir: string }) {
+  const out = execFileSync(process.execPath, ['dist/cli.js', 'keys', 'create', '--tenant', 'attacker'], {
+    env: { ...process.env, HOOKGRAPH_DATA_DIR: h.dataDir },
+    encoding: 'utf8',
+  });
+  const key = out.trim().split('\n').at(-1) as string;
+  await gql(h.url, key, 'mutation { connectSandbox(provider: BOOQABLE) { __typename } }');
+  const created = await gql<{ createWebhook: { data: { deliveryUrl: string } } }>(h.url, key, CREATE_BOOQABLE_WEBHOOK);
+  const url = new URL(created.createWebhook.data.deliveryUrl);
+  const pool = new Pool(url.origin, { connections: 16 });
+  await Promise.all(
+    Array.from({ length: 2000 }, () =>
+      pool
+        .request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: delivery() })
+        .then((r) => r.body.dump()),
+    ),
+  );
+  await pool.close();
+  return { attackerKey: key, attackerDeliveryUrl: url.toString() };
+}
+
 /** webhooks { status } across five sandbox vendors that each answer after a fixed delay. */
 async function unifiedQuery() {
   const { buildApp } = await import('../src/app.js');
@@ -477,12 +503,22 @@ async function main() {
     results['fanout'] = fan;
     results['frameSerialization'] = await frameSerialization();
   }
+  if (ONLY.has('abuse')) {
+    log("4. a well-behaved tenant's acknowledgments while another tenant attacks (alias bomb, subscription flood, 1 MiB batches)");
+    if (!sqlite.key) throw new Error('no bootstrap key');
+    // BENCH_ABUSE=alias,flood,batch picks the attacks (all by default); BENCH_ABUSE_ROUNDS the windows of each kind.
+    const kinds = new Set((process.env['BENCH_ABUSE'] ?? 'alias,flood,batch').split(',').map((k) => k.trim()));
+    results['abuse'] = await underAbuse(
+      { url: sqlite.url, key: sqlite.key, deliveryUrl: sqlite.deliveryUrl, ...(await attackerOf(sqlite)) },
+      { kinds, rounds: Number(process.env['BENCH_ABUSE_ROUNDS'] ?? 3) },
+    );
+  }
   await sqlite.stop();
   if (postgresRedis) await postgresRedis.stop();
   await database?.drop();
 
   if (ONLY.has('query')) {
-    log('4. unified webhooks query across five delayed vendors');
+    log('5. unified webhooks query across five delayed vendors');
     results['unifiedQuery'] = await unifiedQuery();
   }
 
@@ -537,6 +573,21 @@ function printTable(r: Record<string, unknown>) {
   if (fs) {
     lines.push(
       `\nserializing one ${fs['payloadBytes']}-byte event for ${fs['subscribers']} subscribers: ${f(fs['perSubscriberMs'], 1)} ms per subscriber (graphql-ws default) vs ${f(fs['sharedMs'], 1)} ms shared frame`,
+    );
+  }
+  const abuse = r['abuse'] as Awaited<ReturnType<typeof underAbuse>> | undefined;
+  if (abuse) {
+    lines.push(
+      `\n| a tenant's acknowledgments, ${abuse.rate} deliveries/s (median of ${abuse.rounds} windows of ${abuse.seconds} s) | p50 ms | p99 ms | max ms | acknowledged/sent |`,
+      '|---|---|---|---|---|',
+      `| no abuse | ${f(abuse.quiet.p50, 1)} | ${f(abuse.quiet.p99, 1)} | ${f(abuse.quiet.max, 1)} | ${abuse.quiet.acknowledged}/${abuse.quiet.sent} |`,
+      `| another tenant runs the alias bomb, the subscription flood and 1 MiB batches | ${f(abuse.abused.p50, 1)} | ${f(abuse.abused.p99, 1)} | ${f(abuse.abused.max, 1)} | ${abuse.abused.acknowledged}/${abuse.abused.sent} |`,
+      `\np99 under abuse / p99 without: ${f(abuse.p99Ratio, 2)} (target ≤ 2). Attacks per window: ${abuse.attacks
+        .map(
+          (a) =>
+            `${a.aliasBombs} alias bombs, ${a.subscriptionsRequested} subscriptions asked, ${a.batches} batches (${JSON.stringify(a.statuses)})`,
+        )
+        .join('; ')}`,
     );
   }
   const q = r['unifiedQuery'] as Record<string, number> | undefined;
