@@ -1,7 +1,12 @@
 import { resolve } from 'node:path';
 
+/** development: `npm start` on a fresh clone; production: NODE_ENV=production or HOOKGRAPH_PUBLIC_URL set. */
+export type Profile = 'development' | 'production';
+
 /** The gateway's whole configuration. Built only here, from the environment; frozen. */
 export interface Config {
+  /** Chooses the defaults of sandbox, bootstrap, retention and CORS. */
+  profile: Profile;
   /** TCP port; 0 picks a free one (tests). @default 4000 */
   port: number;
   /** @default '127.0.0.1' */
@@ -29,8 +34,16 @@ export interface Config {
   logLevel: string;
   /** Limits on everything that comes from outside (see the README's "Limits" table). */
   limits: Limits;
-  /** Creates a default tenant and key on first start and connects it to the sandbox. @default true */
+  /** Creates a default tenant and key on first start and connects it to the sandbox. @default true in development */
   bootstrap: boolean;
+  /** Events older than this are pruned; null keeps everything. @default null in development, 30 days in production */
+  retentionMs: number | null;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** When set, /metrics is served on this port (and not on the main one). */
+  metricsPort: number | null;
+  /** PostgreSQL schema for hookgraph's tables (and its migration tables); null → the connection's current schema. */
+  pgSchema: string | null;
 }
 
 /** Bounds on input from tenants, vendors and clients; set so real clients never meet them. */
@@ -88,8 +101,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
   const { limits: limitOverrides, ...rest } = overrides;
   const dataDir = resolve(env['HOOKGRAPH_DATA_DIR'] ?? 'data');
   const int = (name: string, fallback: number) => parseIntStrict(env[name], fallback, name);
-  const sandbox = parseBool(env['HOOKGRAPH_SANDBOX'], true);
+  const profile: Profile = env['NODE_ENV'] === 'production' || env['HOOKGRAPH_PUBLIC_URL'] ? 'production' : 'development';
+  const dev = profile === 'development';
+  const sandbox = parseBool(env['HOOKGRAPH_SANDBOX'], dev);
   const config: Config = {
+    profile,
     port: int('PORT', 4000),
     host: env['HOST'] ?? '127.0.0.1',
     publicUrl: env['HOOKGRAPH_PUBLIC_URL']?.replace(/\/+$/, '') ?? null,
@@ -121,7 +137,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       subscriberBufferEvents: int('HOOKGRAPH_SUBSCRIBER_BUFFER', 1_000),
       ...limitOverrides,
     },
-    bootstrap: parseBool(env['HOOKGRAPH_BOOTSTRAP'], true),
+    bootstrap: parseBool(env['HOOKGRAPH_BOOTSTRAP'], dev),
+    retentionMs: env['HOOKGRAPH_RETENTION'] ? parseDuration(env['HOOKGRAPH_RETENTION'], 'HOOKGRAPH_RETENTION') : dev ? null : 30 * DAY,
+    metricsToken: env['HOOKGRAPH_METRICS_TOKEN'] || null,
+    metricsPort: env['HOOKGRAPH_METRICS_PORT'] ? int('HOOKGRAPH_METRICS_PORT', 0) : null,
+    pgSchema: env['HOOKGRAPH_PG_SCHEMA'] || null,
     ...rest,
   };
   Object.freeze(config.limits);
@@ -153,6 +173,17 @@ function parseIntStrict(value: string | undefined, fallback: number, name: strin
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+const DAY = 86_400_000;
+
+/** `30d`, `12h`, `90m`, `45s`; `0`, `off` or `forever` keep everything (null). */
+function parseDuration(value: string, name: string): number | null {
+  if (/^(0|off|forever)$/i.test(value)) return null;
+  const m = /^(\d+)\s*(d|h|m|s)$/i.exec(value.trim());
+  if (!m) throw new Error(`${name} must be a duration like 30d, 12h or 90m (or 0 to keep everything), got "${value}"`);
+  const unit = { d: DAY, h: 3_600_000, m: 60_000, s: 1_000 }[(m[2] as string).toLowerCase() as 'd' | 'h' | 'm' | 's'];
+  return Number(m[1]) * unit;
 }
 
 function splitList(value: string): string[] {
