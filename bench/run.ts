@@ -15,14 +15,15 @@ import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../test/utils/databases.js';
 import { underAbuse } from './abuse.js';
+import { type RetentionRun, retentionBench, retentionTable } from './retention.js';
 import { servicesAvailable } from './services.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 /** Ingest runs alternate bare → SQLite → PostgreSQL this many times; medians are reported. */
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5));
-/** Sections to run, e.g. `BENCH_ONLY=ingest,latency` (all by default: ingest, latency, fanout, abuse, query). */
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'ingest,latency,fanout,abuse,query').split(',').map((s) => s.trim()));
+/** Sections to run, e.g. `BENCH_ONLY=ingest,latency` (all by default: ingest, latency, fanout, abuse, query, retention). */
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'ingest,latency,fanout,abuse,query,retention').split(',').map((s) => s.trim()));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Child {
@@ -39,9 +40,13 @@ function start(args: string[], env: Record<string, string> = {}): Promise<Child>
     const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
     const check = (c: Buffer) => {
       out += String(c);
+      // The bare servers print `listening on <url>`; hookgraph's JSON lines say it in msg, then (bootstrap on)
+      // the development key in a `key` field, or that the default tenant exists already.
       const url = /listening on (http:\/\/[0-9.:]+)/.exec(out)?.[1];
-      const key = /^\s+(hg_\S+)\s*$/m.exec(out)?.[1] ?? null;
-      if (url && (key || !out.includes('hookgraph') || out.includes('Connected "default"') || env['HOOKGRAPH_BOOTSTRAP'] === '0')) {
+      const key = /"key":"(hg_[^"]+)"/.exec(out)?.[1] ?? null;
+      const settled =
+        !out.includes('hookgraph') || /tenant default exists|API key for tenant/.test(out) || env['HOOKGRAPH_BOOTSTRAP'] === '0';
+      if (url && settled) {
         clearTimeout(timer);
         resolve({
           url,
@@ -317,7 +322,7 @@ async function frameSerialization() {
  * sandbox Booqable webhook, and a log of 2,000 events for its subscriptions to replay.
  */
 async function attackerOf(h: Child & { deliveryUrl: string; dataDir: string }) {
-  const out = execFileSync(process.execPath, ['dist/cli.js', 'keys', 'create', '--tenant', 'attacker'], {
+  const out = execFileSync(process.execPath, ['dist/cli.js', 'keys', 'create', '--tenant', 'attacker', '--create'], {
     env: { ...process.env, HOOKGRAPH_DATA_DIR: h.dataDir },
     encoding: 'utf8',
   });
@@ -521,6 +526,10 @@ async function main() {
     log('5. unified webhooks query across five delayed vendors');
     results['unifiedQuery'] = await unifiedQuery();
   }
+  if (ONLY.has('retention')) {
+    log("6. ingest while a retention pass prunes another tenant's expired backlog, against ingest without (bench/retention.ts)");
+    results['retention'] = await retentionBench({ connections: CONNECTIONS, seconds: DURATION, postgres: services.postgres });
+  }
 
   const file = join('bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
@@ -597,6 +606,8 @@ function printTable(r: Record<string, unknown>) {
       `| webhooks × 5 providers | ${f(q['medianQueryMs'], 1)} | ${f(q['slowestSingleVendorMs'], 1)} | ${f(q['ratio'], 2)} | ${q['vendorCallsPerRequest']} |`,
     );
   }
+  const retention = r['retention'] as RetentionRun[] | undefined;
+  if (retention) lines.push(...retentionTable(retention));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -1,5 +1,15 @@
 import { createConnection } from 'node:net';
-import { serviceUrls } from '../src/config.js';
+
+/**
+ * Connection strings for the service-backed benches and tests, with this machine kind's defaults. The bench's
+ * own reader of these variables: they are not gateway settings, so src/config.ts does not read them.
+ */
+export function serviceUrls(env: Record<string, string | undefined> = process.env): { postgres: string; redis: string } {
+  return {
+    postgres: env['HOOKGRAPH_TEST_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test',
+    redis: env['HOOKGRAPH_TEST_REDIS_URL'] || 'redis://127.0.0.1:6379',
+  };
+}
 
 /** PostgreSQL and Redis URLs when reachable on this machine, else null. */
 export async function servicesAvailable(): Promise<{ postgres: string | null; redis: string | null }> {

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `hookgraph` works from a checkout without a build step.
-import { register } from 'tsx/esm/api';
+// The installed `hookgraph` command runs the compiled CLI: nothing here needs TypeScript or tsx at run time.
+// From a checkout without a build, `npm run cli -- …` runs src/cli.ts through tsx instead.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const compiled = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(compiled)) {
+  process.stderr.write('error: hookgraph is not built (dist/cli.js is missing): run `npm run build` in the package folder first\n');
+  process.exit(1);
+}
+await import(compiled.href);

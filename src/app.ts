@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import DataLoader from 'dataloader';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
@@ -8,32 +7,40 @@ import { pino, type Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { WebSocketServer } from 'ws';
 import { authenticate, extractApiKey } from './auth.js';
-import type { Config } from './config.js';
+import { type Config, explainListenError } from './config.js';
 import { type ProviderKey, providerKeys, providerSlug } from './domain/provider-key.js';
 import type { RemoteWebhook } from './domain/webhook.js';
 import { normalizeRequestTarget, refuseRequestTarget } from './http/request-target.js';
 import { capConnections, serverOptions } from './http/server-limits.js';
 import { createEventWriter } from './ingest/event-writer.js';
+import { createOffThreadDecoder } from './ingest/off-thread.js';
 import { createIngestHandler, INGEST_PATH } from './ingest/route.js';
 import { createConnectionManager } from './manage/connections.js';
 import { createSandboxEvents } from './manage/sandbox-events.js';
 import { createWebhookManager } from './manage/webhooks.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, statusClass } from './metrics.js';
+import { createMetricsRoute, createMetricsServer, type MetricsServer } from './http/metrics-route.js';
 import { createHostGuard } from './providers/host-guard.js';
 import { createHttpClient, type HttpClient } from './providers/http.js';
 import { createEventBus } from './pubsub.js';
 import { createSharedFrames } from './stream/shared-frames.js';
+import { pace } from './stream/turns.js';
 import { useSharedSubscriptions } from './stream/use-shared-subscriptions.js';
-import { socketLimitError, useOperationLimits, useSubscriptionLimits } from './graphql/limits.js';
+import { createSocketLimit, useOperationLimits, useSubscriptionLimits } from './graphql/limits.js';
 import { createSandbox, SANDBOX_PREFIX } from './sandbox/index.js';
 import { maskError, useSafeErrors } from './graphql/use-safe-errors.js';
+import { useRefusalBudget } from './graphql/use-refusal-budget.js';
 import { useSerializableResults } from './graphql/use-serializable-results.js';
+import { createGraphiQL } from './graphql/graphiql.js';
+import { useMetrics } from './graphql/use-metrics.js';
+import { useOperationLog } from './graphql/use-operation-log.js';
 import { createYogaLogger } from './graphql/yoga-logger.js';
 import type { Context, Loaders, Services } from './schema/context.js';
 import { createCursorCodec } from './schema/ids.js';
 import { schema } from './schema/index.js';
 import { resolveSecretKey } from './secret-key.js';
 import type { Connection } from './store/connections.js';
+import { createPruner, type Pruner } from './store/retention.js';
 import { createStore } from './store/store.js';
 import type { Tenant } from './store/tenants.js';
 
@@ -56,6 +63,10 @@ export interface App {
   url: string;
   services: Services;
   bootstrap: BootstrapInfo | null;
+  /** Event retention (store/retention.ts): background passes between start and stop; `pruneOnce()` runs one now. */
+  retention: Pruner;
+  /** http://host:port of /metrics' own server once started (config.metricsPort), else null: /metrics is on `url`. */
+  metricsUrl: string | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -64,10 +75,11 @@ export interface App {
 export async function buildApp(config: Readonly<Config>, { dispatcher, logger }: AppOptions = {}): Promise<App> {
   const log =
     logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.credentials', '*.apiKey', '*.accessToken'] });
-  const { key } = resolveSecretKey(config.secretKey, config.dataDir);
-  const store = await createStore({ databaseUrl: config.databaseUrl, secretKey: key });
-  const bus = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix });
+  const { key, origin: keyOrigin } = resolveSecretKey(config.secretKey, config.dataDir);
+  const store = await createStore({ databaseUrl: config.databaseUrl, secretKey: key, pgSchema: config.pgSchema, keyOrigin });
+  const bus = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, log });
   const metrics = createMetrics();
+  const retention = createPruner({ store, retentionMs: config.retentionMs, log, onPass: (r) => metrics.eventsPruned.inc(r.rows) });
   // Sandbox accounts persist in the database; the vendors deliver only to this gateway's own /hooks URLs.
   const sandbox = config.sandbox ? createSandbox({ store: store.sandbox, gatewayOrigins: () => [config.publicUrl, origin] }) : null;
   // Loopback is reachable only at the gateway's own origin, under /sandbox/, and only while the sandbox is mounted.
@@ -89,6 +101,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         maxResponseBytes: config.limits.vendorMaxResponseBytes,
         onAttempt: (a) => {
           metrics.vendorCalls.inc({ provider: a.provider, status: String(a.status ?? 'network') });
+          metrics.vendorCallSeconds.observe({ provider: a.provider, status_class: statusClass(a.status) }, a.ms / 1000);
           log.debug(
             { provider: a.provider, method: a.method, path: a.url, status: a.status, attempt: a.attempt, ms: Math.round(a.ms) },
             'vendor call',
@@ -140,14 +153,18 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // Bundled GraphiQL: works with no internet (yoga's default loads it from a CDN).
-    graphiql: { title: 'hookgraph', defaultQuery: '{ providers { key name } }' },
-    renderGraphiQL,
+    // GraphiQL is served by graphql/graphiql.ts (bundled, compressed, cached), ahead of yoga in the router.
+    graphiql: false,
     logging: createYogaLogger(log),
     // Never yoga's development mode: it would put the original message and stack in responses.
     maskedErrors: { maskError, isDev: false },
     plugins: [
+      // First: a client that keeps sending refused operations is answered 429 before its request is read.
+      useRefusalBudget(),
       useSafeErrors(),
+      // Before the operation limits: a refusal before execution stops the plugins after it.
+      useOperationLog(log),
+      ...useMetrics({ registry: metrics.registry, subscriptions: metrics.subscriptions }),
       useSerializableResults({ log }),
       ...useOperationLimits(config.limits),
       useSharedSubscriptions({ bufferEvents: config.limits.subscriberBufferEvents }),
@@ -163,7 +180,9 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     },
   });
 
+  const decoder = createOffThreadDecoder();
   const ingest = createIngestHandler({
+    decoder,
     store,
     writer: createEventWriter(store, { metrics }),
     bus,
@@ -172,6 +191,14 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     maxBodyBytes: config.maxBodyBytes,
     limits: config.limits,
   });
+
+  const serveMetrics = createMetricsRoute({ registry: metrics.registry, token: config.metricsToken });
+  // With a port of its own, /metrics is served there only (the main port answers 404).
+  const metricsServer: MetricsServer | null =
+    config.metricsPort === null
+      ? null
+      : createMetricsServer({ host: config.host, port: config.metricsPort, serve: serveMetrics, limits: config.limits });
+  const graphiql = createGraphiQL({ title: 'hookgraph', endpoint: yoga.graphqlEndpoint });
 
   async function ready(res: ServerResponse) {
     const checks: Record<string, string> = {};
@@ -202,19 +229,17 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     }
     if (pathname.startsWith('/hooks/')) {
       req.resume();
+      metrics.deliveries.inc({ provider: 'unknown', status: '404' });
+      metrics.deliveryRefusals.inc({ provider: 'unknown', status: '404', reason: 'unknown_webhook' });
+      log.info({ provider: 'unknown', status: 404, reason: 'unknown_webhook' }, 'delivery refused');
       sendJson(res, 404, { error: 'unknown webhook' });
       return;
     }
     if (sandbox && pathname.startsWith(SANDBOX_PREFIX) && sandbox.handle(req, res, pathname)) return;
     if (pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/ready') return void ready(res);
-    if (pathname === '/metrics') {
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
-      return;
-    }
+    if (pathname === '/metrics') return metricsServer ? sendJson(res, 404, { error: 'not found' }) : serveMetrics(req, res);
+    if (graphiql.handle(req, res, pathname)) return;
     if (pathname === '/') {
       res.writeHead(302, { location: '/graphql' });
       res.end();
@@ -230,15 +255,18 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
+  metrics.countConnections('http', () => sockets.size);
 
   // No GraphQL message is larger than the largest body the gateway reads (ws would take 100 MiB).
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
+  metrics.countConnections('graphql-ws', () => wss.clients.size);
   // Registered before graphql-ws's own listener: each socket's send splices shared payloads in.
   const frames = createSharedFrames();
   wss.on('connection', (socket) => {
     const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
     socket.send = ((data: unknown, ...rest: unknown[]) => send(typeof data === 'string' ? frames.expand(data) : data, ...rest)) as never;
   });
+  const socketLimit = createSocketLimit(config.limits);
   useServer(
     {
       // Subscribers sharing an execution also share its serialized payload (see shared-frames.ts).
@@ -252,8 +280,11 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
       },
       onSubscribe: async (ctx, _id, payload) => {
         // Before any work: a flood of subscribe messages on one socket is refused for the cost of a count.
-        const tooMany = socketLimitError(ctx.subscriptions, config.limits);
+        const tooMany = socketLimit(ctx.subscriptions, ctx.extra.socket);
         if (tooMany) return [tooMany];
+        // A burst of subscribe messages arrives in one read of the socket; each one's parse, validation and
+        // start then takes its own turn (stream/turns.ts), so acknowledgments are not queued behind the burst.
+        await pace();
         const {
           schema: s,
           execute,
@@ -296,19 +327,31 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     get bootstrap() {
       return bootstrapInfo;
     },
+    retention,
+    metricsUrl: null,
     async start() {
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
+        // ws forwards the HTTP server's errors to the WebSocket server, where graphql-ws prints them with a
+        // stack and closes every client: a listen error (EADDRINUSE) is this start's to report, in one line.
+        server.removeAllListeners('error');
+        server.once('error', (error) => reject(explainListenError(error, config)));
         server.listen(config.port, config.host, () => resolve());
       });
       const { port } = server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       app.url = origin;
-      if (config.bootstrap) bootstrapInfo = await bootstrap();
-      log.info({ url: origin, database: store.describe, pubsub: bus.kind, sandbox: Boolean(sandbox) }, 'hookgraph listening');
+      if (metricsServer) {
+        await metricsServer.start();
+        app.metricsUrl = metricsServer.url;
+      }
+      // Production never prints a key, so its bootstrap creates none (`hookgraph keys create` does).
+      if (config.bootstrap) bootstrapInfo = await bootstrap(config.profile === 'development');
+      retention.start();
     },
     async stop() {
+      await metricsServer?.stop();
+      await retention.stop();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {
@@ -318,15 +361,16 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
           for (const s of sockets) s.destroy();
         }, 2_000).unref();
       });
+      await decoder.close();
       await bus.close();
       await store.close();
     },
   };
 
-  /** First start: a default tenant with a printed key, connected to every sandbox vendor (as `connectSandbox` does). */
-  async function bootstrap(): Promise<BootstrapInfo> {
+  /** First start: a default tenant (with a key to print, in development), connected to every sandbox vendor (as `connectSandbox` does). */
+  async function bootstrap(createKey: boolean): Promise<BootstrapInfo> {
     const { tenant, created } = await store.tenants.getOrCreate('default');
-    const apiKey = created ? (await store.apiKeys.create(tenant.id, 'bootstrap')).key : null;
+    const apiKey = created && createKey ? (await store.apiKeys.create(tenant.id, 'bootstrap')).key : null;
     let connected: ProviderKey[] = [];
     if (services.sandbox) {
       try {

@@ -143,19 +143,33 @@ function useCostLimit(maxCost: number): Plugin {
   };
 }
 
+/** graphql-ws close code for a socket that keeps asking for operations past its limit; resumable like 4290. */
+export const SUBSCRIBE_FLOOD_CLOSE_CODE = 4291;
+export const SUBSCRIBE_FLOOD_CLOSE_REASON = 'too many refused subscriptions: reconnect and stay within the limit';
+
 /**
  * The operations one graphql-ws socket has in flight, subscriptions included: checked in graphql-ws's
  * onSubscribe (app.ts) with its own record of them, before the message is even parsed, so a flood of
  * subscribe messages costs little. graphql-ws forgets an operation on every path (complete, error,
- * close), so nothing needs releasing here.
+ * close), so nothing needs releasing here. A client that ignores as many refusals as the limit itself is
+ * not a client that made a mistake: its socket is closed (SUBSCRIBE_FLOOD_CLOSE_CODE), so the rest of a
+ * 2,000-message burst costs nothing more.
  */
-export function socketLimitError(operationsInFlight: Record<string, unknown>, { maxSubscriptionsPerSocket }: Readonly<Limits>) {
-  if (Object.keys(operationsInFlight).length <= maxSubscriptionsPerSocket) return null;
-  return new GraphQLError(
-    `Subscription refused: this socket already has ${maxSubscriptionsPerSocket} operations (${VARIABLES.maxSubscriptionsPerSocket}); complete some, or open another connection`,
-    { extensions: { code: 'SUBSCRIPTION_LIMIT', limit: 'maxSubscriptionsPerSocket' } },
-  );
+export function createSocketLimit({ maxSubscriptionsPerSocket }: Readonly<Limits>) {
+  const refused = new WeakMap<object, number>();
+  return (operationsInFlight: Record<string, unknown>, socket: WebSocket): GraphQLError | null => {
+    if (socket.readyState !== WebSocket.OPEN) return closedError;
+    if (Object.keys(operationsInFlight).length <= maxSubscriptionsPerSocket) return null;
+    const count = (refused.get(socket) ?? 0) + 1;
+    refused.set(socket, count);
+    if (count >= maxSubscriptionsPerSocket) socket.close(SUBSCRIBE_FLOOD_CLOSE_CODE, SUBSCRIBE_FLOOD_CLOSE_REASON);
+    return new GraphQLError(
+      `Subscription refused: this socket already has ${maxSubscriptionsPerSocket} operations (${VARIABLES.maxSubscriptionsPerSocket}); complete some, or open another connection`,
+      { extensions: { code: 'SUBSCRIPTION_LIMIT', limit: 'maxSubscriptionsPerSocket' } },
+    );
+  };
 }
+const closedError = new GraphQLError('the socket is closing', { extensions: { code: 'SUBSCRIPTION_LIMIT' } });
 
 /**
  * Subscriptions per tenant in this process, over graphql-ws and SSE, and what happens to a subscriber

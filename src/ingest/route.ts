@@ -4,16 +4,17 @@ import type { Logger } from 'pino';
 import type { Limits } from '../config.js';
 import { safeEqual, sha256Hex } from '../crypto.js';
 import { DeliveryError } from '../domain/errors.js';
-import { type NormalizedEvent, SAFE_EVENT_NAME } from '../domain/event.js';
+import type { NormalizedEvent } from '../domain/event.js';
 import type { Metrics } from '../metrics.js';
 import type { EventBus } from '../pubsub.js';
-import { checkEventCount } from '../providers/event-count.js';
 import { getProvider } from '../providers/registry.js';
 import type { NewEvent } from '../store/events.js';
 import type { Store } from '../store/store.js';
 import type { EventWriter } from './event-writer.js';
-import { decodeBody } from './parse-body.js';
+import { decodeDelivery, NormalizerError } from './decode-delivery.js';
+import type { OffThreadDecoder } from './off-thread.js';
 import { readBody } from './read-body.js';
+import { refusalReason } from './refusal-reason.js';
 
 /** `/hooks/<webhook uuid>/<token>`: the one URL shape every deliveryUrl has. */
 export const INGEST_PATH = /^\/hooks\/([0-9a-f-]{36})\/([A-Za-z0-9_-]{16,128})\/?$/;
@@ -25,6 +26,10 @@ export interface IngestDeps {
   log: Logger;
   metrics: Metrics;
   maxBodyBytes: number;
+  /** Decodes bodies of `offThreadBytes` or more on a worker thread; without it every body is decoded inline. */
+  decoder?: OffThreadDecoder;
+  /** @default 256 KiB */
+  offThreadBytes?: number;
   /** JSON depth, events per delivery and the body-read deadline (config.limits). */
   limits: Pick<Limits, 'maxJsonDepth' | 'maxEventsPerDelivery' | 'bodyTimeoutMs'>;
 }
@@ -54,8 +59,18 @@ export function dedupKeysOf(webhookId: string, raw: Buffer, count: number, hash:
  * The ingest job as a plain Node handler in front of yoga: authenticate on the raw bytes, parse,
  * normalize, dedup, commit, answer 200, then publish. Bad input gets a 4xx and changes nothing.
  */
-export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyBytes, limits }: IngestDeps) {
-  const { maxJsonDepth, maxEventsPerDelivery, bodyTimeoutMs } = limits;
+export function createIngestHandler({
+  store,
+  writer,
+  bus,
+  log,
+  metrics,
+  maxBodyBytes,
+  limits,
+  decoder,
+  offThreadBytes = 256 * 1024,
+}: IngestDeps) {
+  const { maxJsonDepth, maxEventsPerDelivery: maxEvents, bodyTimeoutMs } = limits;
   return async function handleDelivery(req: IncomingMessage, res: ServerResponse, webhookId: string, token: string): Promise<void> {
     const started = performance.now();
     let provider = 'unknown';
@@ -85,23 +100,8 @@ export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyB
       if (def.verifyDelivery && !def.verifyDelivery(req.headers, raw, target.secret)) {
         throw new DeliveryError(401, 'invalid delivery signature');
       }
-      const { body, json } = decodeBody(req.headers['content-type'], raw, { maxJsonDepth });
-      let normalized: NormalizedEvent[];
-      try {
-        normalized = def.normalize({ headers: req.headers, rawBody: raw, body, webhook: target.webhook, maxEvents: maxEventsPerDelivery });
-      } catch (error) {
-        if (error instanceof DeliveryError) throw error;
-        log.warn({ err: error, webhookId, provider }, 'normalizer failed on a delivery');
-        throw new DeliveryError(400, 'body does not have the shape this provider delivers');
-      }
-      if (normalized.length === 0) throw new DeliveryError(400, 'delivery carries no event');
-      // Batching vendors refuse this in their normalizer as soon as they see the count; this covers any other.
-      checkEventCount(normalized.length, maxEventsPerDelivery);
-      for (const e of normalized) {
-        if (!SAFE_EVENT_NAME.test(e.providerEventType)) {
-          throw new DeliveryError(400, 'event name is not 1 to 128 letters, digits, spaces or _ . : - /');
-        }
-      }
+      const input = { provider: target.webhook.provider, headers: req.headers, raw, webhook: target.webhook, maxJsonDepth, maxEvents };
+      const normalized = decoder && raw.length >= offThreadBytes ? await decoder.decode(input) : decodeDelivery(input);
       const receivedAt = new Date();
       const dedupKeyOf = dedupKeysOf(target.webhook.id, raw, normalized.length);
       const rows: NewEvent[] = normalized.map((e, i) => ({
@@ -115,7 +115,7 @@ export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyB
         receivedAt,
         test: e.test,
         payload: e.payload,
-        ...(e.payload === body && json !== null && { payloadJson: json }),
+        ...(e.payloadJson !== undefined && { payloadJson: e.payloadJson }),
         dedupKey: dedupKeyOf(e, i),
       }));
       let appended: Awaited<ReturnType<EventWriter['write']>>;
@@ -129,12 +129,16 @@ export function createIngestHandler({ store, writer, bus, log, metrics, maxBodyB
       const stored = appended.filter((a) => a !== null);
       reply(200, { received: rows.length, stored: stored.length, duplicates: rows.length - stored.length });
       metrics.eventsStored.inc({ provider }, stored.length);
+      if (rows.length > stored.length) metrics.duplicates.inc({ provider }, rows.length - stored.length);
       for (const a of stored) bus.publish(a);
       log.debug({ webhookId, provider, stored: stored.length, duplicates: rows.length - stored.length }, 'delivery accepted');
     } catch (error) {
+      if (error instanceof NormalizerError) log.warn({ webhookId, provider, detail: error.detail }, 'normalizer failed on a delivery');
       if (error instanceof DeliveryError) {
         // Never log the URL: its token authenticates deliveries.
-        log.info({ webhookId, provider, status: error.status, reason: error.message }, 'delivery refused');
+        const reason = refusalReason(error);
+        metrics.deliveryRefusals.inc({ provider, status: String(error.status), reason });
+        log.info({ webhookId, provider, status: error.status, reason, message: error.message }, 'delivery refused');
         if (!res.headersSent) reply(error.status, { error: error.message });
         if (error.status === 413) req.resume();
         return;

@@ -1,11 +1,13 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import { UnsupportedError, ValidationError } from '../domain/errors.js';
 import type { EventResource, StoredEvent } from '../domain/event.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import { getProvider } from '../providers/registry.js';
 import type { EventFilter } from '../store/events.js';
+import { effectiveRetention, formatRetention } from '../store/retention.js';
 import type { StoredWebhook } from '../store/webhooks.js';
-import { openEventStream } from '../stream/event-stream.js';
+import { CursorExpiredError, openEventStream } from '../stream/event-stream.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { connectionCost, countPayloadBytes, PAYLOAD_COST } from './cost.js';
@@ -89,6 +91,75 @@ function toFilter(filter: FilterArg): EventFilter | null {
   };
 }
 
+/** extensions.code of the error for a cursor whose events retention has pruned (src/store/retention.ts). */
+export const CURSOR_EXPIRED = 'CURSOR_EXPIRED';
+
+/**
+ * The error for a cursor below the tenant's retention horizon: it says how to recover, and carries the
+ * horizon as a cursor (extensions.horizon), from which every event still kept replays.
+ */
+function cursorExpiredError(ctx: Context, error: CursorExpiredError, field: 'after' | 'before'): GraphQLError {
+  const window = effectiveRetention(error.horizon.retention, ctx.services.config.retentionMs);
+  const retention = window === null ? null : formatRetention(window);
+  const pruned = `events ${field} this cursor were pruned${retention === null ? '' : ` (retention ${retention})`}`;
+  const recovery =
+    field === 'after'
+      ? 'subscribe without `after`, or resume with `after` set to extensions.horizon (from the oldest event kept, the first that `events(first: 1)` lists), and reconcile the gap from the vendor if needed'
+      : 'page forwards with `after` set to extensions.horizon (from the oldest event kept), or backwards from a newer cursor';
+  return new GraphQLError(`${pruned}: ${recovery}`, {
+    extensions: { code: CURSOR_EXPIRED, field, horizon: encodeCursor(ctx, error.horizon.seq), ...(retention !== null && { retention }) },
+  });
+}
+
+/** CURSOR_EXPIRED when either cursor of a page lies below the tenant's horizon; one at the horizon is complete. */
+async function assertPageKept(ctx: Context, cursors: { after: number | null; before: number | null }): Promise<void> {
+  if (cursors.after === null && cursors.before === null) return;
+  const horizon = await ctx.services.store.events.horizon(ctx.tenant.id);
+  for (const field of ['after', 'before'] as const) {
+    const seq = cursors[field];
+    if (seq !== null && seq < horizon.seq) throw cursorExpiredError(ctx, new CursorExpiredError(seq, horizon), field);
+  }
+}
+
+/** What a subscription's stream ends with when the pruner overtakes its replay: resolved into CURSOR_EXPIRED. */
+interface Expired {
+  expired: CursorExpiredError;
+}
+
+/**
+ * The stream, with a CursorExpiredError turned into one last source event that the field's resolver throws
+ * as CURSOR_EXPIRED: the client gets it as an ordinary result, over graphql-ws and SSE alike, instead of a
+ * failed transport. A plain object, not a generator: `return` must reach the stream at once (its listener).
+ */
+function expiryAsResult(stream: AsyncIterableIterator<StoredEvent>): AsyncIterableIterator<StoredEvent | Expired> {
+  let ended = false;
+  return {
+    async next(): Promise<IteratorResult<StoredEvent | Expired>> {
+      if (ended) return { value: undefined, done: true };
+      try {
+        return await stream.next();
+      } catch (error) {
+        if (!(error instanceof CursorExpiredError)) throw error;
+        ended = true;
+        return { value: { expired: error }, done: false };
+      }
+    },
+    async return() {
+      ended = true;
+      await stream.return?.();
+      return { value: undefined, done: true };
+    },
+    async throw(error: unknown) {
+      ended = true;
+      await stream.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 builder.queryFields((t) => ({
   events: t.connection({
     type: EventRef,
@@ -99,14 +170,22 @@ builder.queryFields((t) => ({
       const filter = toFilter(args.filter);
       return resolveCursorConnection<Promise<StoredEvent[]>>(
         { args, toCursor: (e: StoredEvent) => encodeCursor(ctx, e.seq), defaultSize: 50, maxSize: 500 },
-        ({ after, before, limit, inverted }) =>
-          ctx.services.store.events.list(ctx.tenant.id, {
+        async ({ after, before, limit, inverted }) => {
+          const cursors = {
+            after: after ? decodeCursor(ctx, after, 'after') : null,
+            before: before ? decodeCursor(ctx, before, 'before') : null,
+          };
+          const page = await ctx.services.store.events.list(ctx.tenant.id, {
             filter,
-            afterSeq: after ? decodeCursor(ctx, after, 'after') : null,
-            beforeSeq: before ? decodeCursor(ctx, before, 'before') : null,
+            afterSeq: cursors.after,
+            beforeSeq: cursors.before,
             limit,
             order: inverted ? 'desc' : 'asc',
-          }),
+          });
+          // After the read: a prune that committed before it has moved the horizon by now (they commit together).
+          await assertPageKept(ctx, cursors);
+          return page;
+        },
       );
     },
   }),
@@ -126,17 +205,24 @@ builder.subscriptionFields((t) => ({
     type: EventRef,
     description: 'Live events; with `after` (an Event cursor) first replays what was missed, with no gap and no duplicate',
     args: { filter: t.arg({ type: EventFilterInput }), after: t.arg.string() },
+    // The stream checks the cursor against the retention horizon as it starts and after each page it
+    // replays (the pruner may overtake a long replay): either way CURSOR_EXPIRED comes as a result.
     subscribe: (_root, args, ctx) =>
-      openEventStream({
-        bus: ctx.services.bus,
-        events: ctx.services.store.events,
-        tenantId: ctx.tenant.id,
-        filter: toFilter(args.filter),
-        afterSeq: args.after ? decodeCursor(ctx, args.after) : null,
-        bufferEvents: ctx.services.config.limits.subscriberBufferEvents,
-        subscriber: ctx,
-      }),
-    resolve: (e: StoredEvent) => e,
+      expiryAsResult(
+        openEventStream({
+          bus: ctx.services.bus,
+          events: ctx.services.store.events,
+          tenantId: ctx.tenant.id,
+          filter: toFilter(args.filter),
+          afterSeq: args.after ? decodeCursor(ctx, args.after) : null,
+          bufferEvents: ctx.services.config.limits.subscriberBufferEvents,
+          subscriber: ctx,
+        }),
+      ),
+    resolve: (e: StoredEvent | Expired, _args, ctx) => {
+      if ('expired' in e) throw cursorExpiredError(ctx, e.expired, 'after');
+      return e;
+    },
   }),
 }));
 

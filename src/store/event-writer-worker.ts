@@ -1,6 +1,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { openDb } from './db.js';
-import { createSqliteAppend, type WireRow } from './sqlite-append.js';
+import { createSqliteAppend } from './sqlite-append.js';
+import type { WriterMessage } from './threaded-append.js';
 
 /**
  * The SQLite event writer thread: appends on its own connection, so that statement execution and
@@ -12,7 +13,7 @@ const db = openDb(databaseUrl);
 if (!db.sqlite) throw new Error('the event writer thread is for SQLite only');
 const append = createSqliteAppend(db.sqlite);
 
-parentPort?.on('message', async (message: { id: number; rows: WireRow[] } | 'close') => {
+parentPort?.on('message', async (message: WriterMessage) => {
   if (message === 'close') {
     await db.destroy();
     replies.close();
@@ -20,7 +21,9 @@ parentPort?.on('message', async (message: { id: number; rows: WireRow[] } | 'clo
     return;
   }
   try {
-    replies.postMessage({ id: message.id, ok: true, result: append(message.rows) });
+    // A retention batch (retention.ts) runs here too, between appends: this thread is the file's only writer.
+    const result = 'prune' in message ? append.prune(...message.prune) : append(message.rows);
+    replies.postMessage({ id: message.id, ok: true, result });
   } catch (error) {
     replies.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
   }

@@ -4,6 +4,7 @@ import type { ProviderKey } from '../domain/provider-key.js';
 import type { Db } from './db.js';
 import { createSqliteAppend, fromWireResults, toWireRow } from './sqlite-append.js';
 import type { Database, EventRow } from './tables.js';
+import { retentionOf, type TenantRetention } from './tenants.js';
 import { uuidv7 } from './uuidv7.js';
 
 export interface EventFilter {
@@ -84,6 +85,25 @@ function filterExpression(eb: ExpressionBuilder<Database, 'events'>, filter: Eve
 export interface AppendedEvent {
   event: StoredEvent;
   prevSeq: number | null;
+}
+
+/** What one retention batch did (see EventStore.pruneBatch). */
+export interface PruneBatch {
+  /** Events deleted. */
+  rows: number;
+  /** The tenant's horizon after the batch (the highest seq pruned), or null when nothing was due. */
+  throughSeq: number | null;
+  /** The batch was full: more events may be due. */
+  more: boolean;
+  /** How long the batch held the writer (SQLite) or its transaction took (PostgreSQL), in ms. */
+  ms: number;
+}
+
+/** How far a tenant's log has been pruned, and its own retention setting (for the CURSOR_EXPIRED message). */
+export interface Horizon {
+  /** The highest seq pruned so far; 0 when nothing was. A cursor below it is expired; at it, complete. */
+  seq: number;
+  retention: TenantRetention;
 }
 
 async function headOf(db: Kysely<Database>, tenantId: string): Promise<number | null> {
@@ -173,6 +193,67 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
     /** Resolves once the appends in flight have finished, whether they committed or failed. */
     async settled(): Promise<void> {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    /**
+     * One retention batch: deletes up to `limit` of the tenant's oldest events received before `before`, a
+     * prefix of its log in seq order (a younger event stops it), and raises its horizon
+     * (tenants.pruned_through_seq) to the last seq deleted, in the same transaction. On a SQLite file the
+     * store sends this to the writer thread instead (threaded-append.ts).
+     */
+    async pruneBatch(tenantId: string, before: Date, limit: number): Promise<PruneBatch> {
+      const cutoff = before.toISOString();
+      if (sqlite) {
+        sqliteAppend ??= createSqliteAppend(sqlite);
+        const [rows, throughSeq, more, ms] = sqliteAppend.prune(tenantId, cutoff, limit);
+        return { rows, throughSeq, more, ms };
+      }
+      const started = performance.now();
+      // Most passes find nothing due: one indexed read, and no transaction.
+      const first = await db
+        .selectFrom('events')
+        .select('received_at')
+        .where('tenant_id', '=', tenantId)
+        .orderBy('seq')
+        .limit(1)
+        .executeTakeFirst();
+      if (!first || first.received_at >= cutoff) return { rows: 0, throughSeq: null, more: false, ms: performance.now() - started };
+      // Appends are not held up: they take the tenant's advisory lock, which this does not, and the rows
+      // deleted are committed ones that no append touches. The horizon moves with the rows, atomically.
+      const done = await db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('events')
+          .select(['seq', 'received_at'])
+          .where('tenant_id', '=', tenantId)
+          .orderBy('seq')
+          .limit(limit)
+          .execute();
+        let n = 0;
+        while (n < rows.length && (rows[n] as { received_at: string }).received_at < cutoff) n++;
+        if (n === 0) return { rows: 0, throughSeq: null, more: false };
+        const through = Number((rows[n - 1] as { seq: number }).seq);
+        const deleted = await trx
+          .deleteFrom('events')
+          .where('tenant_id', '=', tenantId)
+          .where('seq', '<=', through)
+          .where('received_at', '<', cutoff)
+          .executeTakeFirst();
+        await trx
+          .updateTable('tenants')
+          .set({ pruned_through_seq: sql<number>`greatest(pruned_through_seq, ${through})` })
+          .where('id', '=', tenantId)
+          .execute();
+        return { rows: Number(deleted.numDeletedRows), throughSeq: through, more: n === limit };
+      });
+      return { ...done, ms: performance.now() - started };
+    },
+    /** How far the tenant's log has been pruned (seq 0 for a tenant never pruned, or unknown). */
+    async horizon(tenantId: string): Promise<Horizon> {
+      const row = await db
+        .selectFrom('tenants')
+        .select(['pruned_through_seq', 'retention_ms'])
+        .where('id', '=', tenantId)
+        .executeTakeFirst();
+      return { seq: row ? Number(row.pruned_through_seq) : 0, retention: retentionOf(row?.retention_ms ?? null) };
     },
     /** A page of the tenant's log: ascending after `afterSeq`, or descending before `beforeSeq`. */
     async list(

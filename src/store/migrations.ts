@@ -173,6 +173,31 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_key_check': {
+      // One row holding a value sealed with the secret key (store/key-check.ts): a start with another key
+      // stops at once with a clear message, instead of failing later on the first sealed value it opens.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('key_check')
+          .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0007_retention': {
+      // Retention (retention.ts): a tenant's own window (null: the gateway's HOOKGRAPH_RETENTION, 0: keep
+      // forever) and the highest seq pruned so far, below which its cursors are expired. Pruning walks
+      // (tenant_id, seq), an index the events table already has. One column per statement: SQLite's ALTER
+      // TABLE adds one at a time.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('tenants').addColumn('retention_ms', 'bigint').execute();
+        await db.schema
+          .alterTable('tenants')
+          .addColumn('pruned_through_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

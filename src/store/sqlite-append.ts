@@ -108,6 +108,28 @@ function putIn(gen: Generation, hash: number, seq: number): void {
   put(keys, hash, seq);
 }
 
+/** Takes `seq` out of the keys held under `hash` in `gen`; true when it was there. */
+function takeOut(gen: Generation, hash: number, seq: number): boolean {
+  const keys = gen[bucketOf(hash)];
+  const held = keys?.get(hash);
+  if (!keys || held === undefined) return false;
+  if (!Array.isArray(held)) {
+    if (held !== seq) return false;
+    keys.delete(hash);
+    return true;
+  }
+  const left = held.filter((s) => s !== seq);
+  if (left.length === held.length) return false;
+  keys.set(hash, left.length === 1 ? (left[0] as number) : left);
+  return true;
+}
+
+/**
+ * What one prune batch did: rows deleted, the tenant's new horizon (null: nothing deleted), whether more may
+ * be due, and how long it held the connection (ms).
+ */
+export type PruneResult = [rows: number, throughSeq: number | null, more: boolean, ms: number];
+
 /**
  * Event appends on SQLite with prepared statements: one IMMEDIATE transaction per batch, one
  * statement execution per row, no query building. Same contract as EventStore.append, on wire rows.
@@ -227,8 +249,74 @@ export function createSqliteAppend(
     return { results, merged };
   });
 
+  // Pruning (retention.ts) runs here, on the appender's own connection and thread, between appends: on a
+  // file the writer thread is the only writer, so a prune batch never waits for the write lock (nor makes a
+  // commit wait for one) and never blocks the HTTP thread, and the keys of pruned rows leave memory too.
+  // Prepared on the first prune: an appender also runs on schemas older than the retention columns (migrations).
+  let pruning: ReturnType<typeof preparePrune> | null = null;
+  const preparePrune = () => {
+    const oldest = sqlite.prepare('select received_at from events where tenant_id = ? order by seq limit 1').pluck();
+    const firstRows = sqlite.prepare('select seq, received_at, dedup_hash from events where tenant_id = ? order by seq limit ?').raw();
+    const deleteThrough = sqlite.prepare('delete from events where tenant_id = ? and seq <= ? and received_at < ?');
+    const unmerge = sqlite.prepare('delete from event_dedup where hash = ? and seq = ?');
+    const setHorizon = sqlite.prepare('update tenants set pruned_through_seq = max(pruned_through_seq, ?) where id = ?');
+    const batch = sqlite.transaction((tenantId: string, before: string, limit: number) => {
+      const rows = firstRows.all(tenantId, limit) as Array<[seq: number, receivedAt: string, dedupHash: number | null]>;
+      // Only a prefix of the log goes, so everything after the horizon is still there: a resume from any
+      // cursor at or past it misses nothing. A younger row stops the batch (clock skew costs a little delay).
+      let n = 0;
+      while (n < rows.length && (rows[n] as (typeof rows)[number])[1] < before) n++;
+      if (n === 0) return { deleted: 0, through: null as number | null, keys: [] as Array<[number, number]>, more: false };
+      const through = (rows[n - 1] as (typeof rows)[number])[0];
+      const deleted = deleteThrough.run(tenantId, through, before).changes;
+      // The dedup index must not keep (hash, seq) pairs of rows that are gone: a hash is only a candidate
+      // and a missing row simply isn't a duplicate, but the pairs would pile up forever.
+      // In hash order, so neighbouring pairs share the pages they are deleted from.
+      const keys: Array<[number, number]> = [];
+      for (let i = 0; i < n; i++) {
+        const [seq, , h] = rows[i] as (typeof rows)[number];
+        if (h !== null) keys.push([h, seq]);
+      }
+      keys.sort((x, y) => x[0] - y[0]);
+      for (const [h, seq] of keys) unmerge.run(h, seq);
+      setHorizon.run(through, tenantId);
+      return { deleted, through, keys, more: n === limit };
+    });
+    // The connection's own setting (db.ts: FULL), restored after each batch.
+    const synchronous = Number(sqlite.pragma('synchronous', { simple: true }));
+    return { oldest, batch, synchronous };
+  };
+
+  /**
+   * Deletes up to `limit` of the tenant's oldest events received before `before` (an ISO timestamp), in
+   * seq order, and moves its horizon (tenants.pruned_through_seq) in the same transaction.
+   */
+  function prune(tenantId: string, before: string, limit: number): PruneResult {
+    pruning ??= preparePrune();
+    const started = performance.now();
+    // Most passes find nothing due: one indexed read, and no transaction.
+    const first = pruning.oldest.get(tenantId) as string | undefined;
+    if (first === undefined || first >= before) return [0, null, false, performance.now() - started];
+    // No fsync of its own: nothing waits on a prune being durable (a crash at worst brings back rows and their
+    // horizon together, for the next pass), and the next append's commit syncs the log with it anyway.
+    sqlite.pragma('synchronous = NORMAL');
+    let r: ReturnType<typeof pruning.batch>;
+    try {
+      r = pruning.batch.immediate(tenantId, before, limit);
+    } finally {
+      sqlite.pragma(`synchronous = ${pruning.synchronous}`);
+    }
+    // Committed: the keys of the deleted rows leave memory (a key not yet merged would go back into
+    // event_dedup with the rest of its generation).
+    for (const [h, seq] of r.keys) {
+      if (takeOut(active, h, seq)) activeCount--;
+      else if (frozen) takeOut(frozen.keys, h, seq);
+    }
+    return [r.deleted, r.through, r.more, performance.now() - started];
+  }
+
   // IMMEDIATE takes the write lock up front, so a batch never fails halfway on a lock upgrade.
-  return (rows: readonly WireRow[]): WireResult[] => {
+  const appendRows = (rows: readonly WireRow[]): WireResult[] => {
     if (rows.length === 0) return [];
     // Keys go into memory only once their rows have committed.
     const staged: Keys = new Map();
@@ -252,4 +340,5 @@ export function createSqliteAppend(
     }
     return results;
   };
+  return Object.assign(appendRows, { prune });
 }

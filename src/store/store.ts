@@ -2,8 +2,9 @@ import { type Kysely, sql } from 'kysely';
 import { createSealer } from '../crypto.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createConnectionStore } from './connections.js';
-import { type Db, openDb } from './db.js';
+import { type Db, openDb, prepareDb } from './db.js';
 import { createEventStore } from './events.js';
+import { checkSecretKey } from './key-check.js';
 import { migrateToLatest } from './migrations.js';
 import { createSandboxAccountStore } from './sandbox.js';
 import { createThreadedAppend } from './threaded-append.js';
@@ -15,15 +16,33 @@ export async function createStore({
   databaseUrl,
   secretKey,
   migrate = true,
+  pgSchema = null,
+  keyOrigin = 'HOOKGRAPH_SECRET_KEY',
+  checkKey = migrate,
 }: {
   databaseUrl: string;
   secretKey: Buffer;
   migrate?: boolean;
+  /** PostgreSQL schema (HOOKGRAPH_PG_SCHEMA), created if missing. @default null: the connection's current schema */
+  pgSchema?: string | null;
+  /** Where the key came from, for the wrong-key message (SecretKey.origin). @default 'HOOKGRAPH_SECRET_KEY' */
+  keyOrigin?: string;
+  /** Refuse a key that does not open this database's data (see key-check.ts). @default migrate */
+  checkKey?: boolean;
 }) {
-  const db: Db = openDb(databaseUrl);
+  const db: Db = openDb(databaseUrl, { pgSchema });
+  await prepareDb(db);
   const sealer = createSealer(secretKey);
   // The migrator works on an untyped view: migrations describe the schema before the types exist.
   if (migrate) await migrateToLatest(db.kysely as unknown as Kysely<unknown>, db.dialect);
+  if (checkKey) {
+    try {
+      await checkSecretKey(db.kysely as unknown as Kysely<unknown>, sealer, { describe: db.describe, keyOrigin });
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+  }
   const events = createEventStore(db);
   // SQLite files: appends (and their fsync) run on a writer thread; PostgreSQL's wait is already off-thread.
   const threaded = db.dialect === 'sqlite' && !databaseUrl.endsWith(':memory:') ? createThreadedAppend(databaseUrl) : null;
@@ -38,7 +57,8 @@ export async function createStore({
     connections: createConnectionStore(db.kysely, sealer),
     webhooks: createWebhookStore(db.kysely, sealer),
     sandbox: createSandboxAccountStore(db.kysely, sealer),
-    events: threaded ? { ...events, append: threaded.append } : events,
+    // Retention batches go to the writer thread too: it is the file's only writer (see sqlite-append.ts).
+    events: threaded ? { ...events, append: threaded.append, pruneBatch: threaded.pruneBatch } : events,
     /** Settles appends whose commits have been answered already (see threaded-append.ts). */
     pollAppends: threaded ? threaded.poll : () => {},
     async ping(): Promise<void> {

@@ -5,6 +5,10 @@ export interface TenantTable {
   id: string;
   name: string;
   created_at: string;
+  /** The tenant's event retention in ms (retention.ts): null follows the gateway's HOOKGRAPH_RETENTION, 0 keeps forever. */
+  retention_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The highest seq of this tenant's events pruned so far (0: none); cursors below it are expired. */
+  pruned_through_seq: ColumnType<number, number | undefined, number>;
 }
 
 export interface ApiKeyTable {

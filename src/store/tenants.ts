@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from './tables.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, TenantTable } from './tables.js';
 
 export interface Tenant {
   id: string;
@@ -8,8 +8,31 @@ export interface Tenant {
   createdAt: Date;
 }
 
+/**
+ * A tenant's own event retention: a window in ms, `'forever'` (never pruned), or null to follow the
+ * gateway's HOOKGRAPH_RETENTION (config.retentionMs). Stored as tenants.retention_ms: the window, 0 for
+ * forever (as `HOOKGRAPH_RETENTION=0` keeps everything), null for the gateway's.
+ */
+export type TenantRetention = number | 'forever' | null;
+
+/** A tenant as `list()` shows it: with its retention and how far its log has been pruned. */
+export interface TenantWithRetention extends Tenant {
+  retention: TenantRetention;
+  /** The highest seq pruned so far (0: none): cursors below it are expired (CURSOR_EXPIRED). */
+  prunedThroughSeq: number;
+}
+
+const FOREVER = 0;
+
+export const retentionOf = (retentionMs: number | null): TenantRetention =>
+  retentionMs === null ? null : Number(retentionMs) === FOREVER ? 'forever' : Number(retentionMs);
+
 export function createTenantStore(db: Kysely<Database>) {
-  const toTenant = (r: Database['tenants']): Tenant => ({ id: r.id, name: r.name, createdAt: new Date(r.created_at) });
+  const toTenant = (r: Pick<Selectable<TenantTable>, 'id' | 'name' | 'created_at'>): Tenant => ({
+    id: r.id,
+    name: r.name,
+    createdAt: new Date(r.created_at),
+  });
   return {
     async create(name: string): Promise<Tenant> {
       const row = { id: randomUUID(), name, created_at: new Date().toISOString() };
@@ -17,7 +40,7 @@ export function createTenantStore(db: Kysely<Database>) {
       return toTenant(row);
     },
     async findByName(name: string): Promise<Tenant | null> {
-      const row = await db.selectFrom('tenants').selectAll().where('name', '=', name).executeTakeFirst();
+      const row = await db.selectFrom('tenants').select(['id', 'name', 'created_at']).where('name', '=', name).executeTakeFirst();
       return row ? toTenant(row) : null;
     },
     async getOrCreate(name: string): Promise<{ tenant: Tenant; created: boolean }> {
@@ -32,9 +55,21 @@ export function createTenantStore(db: Kysely<Database>) {
         throw error;
       }
     },
-    async list(): Promise<Tenant[]> {
-      const rows = await db.selectFrom('tenants').selectAll().orderBy('created_at').execute();
-      return rows.map(toTenant);
+    /** Every tenant, oldest first, with its retention (the pruner walks this list each pass). */
+    async list(): Promise<TenantWithRetention[]> {
+      const rows = await db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map((r) => ({ ...toTenant(r), retention: retentionOf(r.retention_ms), prunedThroughSeq: Number(r.pruned_through_seq) }));
+    },
+    /**
+     * Sets the tenant's event retention: a window in ms (a positive integer), `'forever'`, or null for the
+     * gateway's default. Takes effect at the next pruning pass. Returns false for an unknown tenant.
+     */
+    async setRetention(tenantId: string, retentionMs: TenantRetention): Promise<boolean> {
+      if (retentionMs !== null && retentionMs !== 'forever' && !(Number.isSafeInteger(retentionMs) && retentionMs > 0))
+        throw new RangeError(`retention must be a positive number of milliseconds, 'forever' or null, got ${retentionMs}`);
+      const value = retentionMs === 'forever' ? FOREVER : retentionMs;
+      const r = await db.updateTable('tenants').set({ retention_ms: value }).where('id', '=', tenantId).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
   };
 }

@@ -1,10 +1,14 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { AppendedEvent, NewEvent } from './events.js';
-import { fromWireResults, toWireRow, type WireResult } from './sqlite-append.js';
+import type { AppendedEvent, NewEvent, PruneBatch } from './events.js';
+import { fromWireResults, type PruneResult, toWireRow, type WireResult, type WireRow } from './sqlite-append.js';
 
-type Reply = { id: number; ok: true; result: WireResult[] } | { id: number; ok: false; error: string };
+type Reply = { id: number; ok: true; result: WireResult[] | PruneResult } | { id: number; ok: false; error: string };
+
+/** What the writer thread is sent: rows to append, a prune batch (sqlite-append.ts `prune`), or 'close'. */
+export type WriterMessage = { id: number; rows: WireRow[] } | { id: number; prune: Parameters<PruneFn> } | 'close';
+type PruneFn = (tenantId: string, before: string, limit: number) => PruneResult;
 
 /**
  * Runs SQLite event appends on a worker thread (see event-writer-worker.ts). The worker is the only
@@ -19,7 +23,7 @@ export function createThreadedAppend(databaseUrl: string) {
   let worker: Worker | null = null;
   let replies: MessagePort | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve(r: WireResult[]): void; reject(e: Error): void }>();
+  const pending = new Map<number, { resolve(r: WireResult[] | PruneResult): void; reject(e: Error): void }>();
 
   function start(): Worker {
     const ts = import.meta.url.endsWith('.ts');
@@ -59,12 +63,36 @@ export function createThreadedAppend(databaseUrl: string) {
     if (!p) return;
     pending.delete(reply.id);
     if (reply.ok) p.resolve(reply.result);
-    else p.reject(new Error(`event append failed: ${reply.error}`));
+    else p.reject(new Error(`event writer failed: ${reply.error}`));
   }
 
   /** Settles, now, every answer already waiting on the port. */
   function settleWaiting(port: MessagePort): void {
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) settle(m.message as Reply);
+  }
+
+  /** Sends one message to the thread and resolves with its answer. */
+  function send(build: (id: number) => Exclude<WriterMessage, 'close'>): Promise<WireResult[] | PruneResult> {
+    worker ??= start();
+    const id = nextId++;
+    const w = worker;
+    const port = replies;
+    return new Promise<WireResult[] | PruneResult>((resolve, reject) => {
+      const message = build(id);
+      pending.set(id, { resolve, reject });
+      w.ref();
+      port?.ref();
+      try {
+        w.postMessage(message);
+      } catch (error) {
+        pending.delete(id);
+        reject(error);
+      }
+    }).finally(() => {
+      if (pending.size > 0) return;
+      w.unref();
+      port?.unref();
+    });
   }
 
   return {
@@ -79,31 +107,20 @@ export function createThreadedAppend(databaseUrl: string) {
     },
     append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]> {
       if (events.length === 0) return Promise.resolve([]);
-      worker ??= start();
-      const id = nextId++;
-      const w = worker;
-      const port = replies;
-      const sent = new Promise<WireResult[]>((resolve, reject) => {
-        // Serialized before anything is registered: a row that cannot be sent (a payload that does not
-        // serialize, a value structured clone refuses: DataCloneError) fails this append alone and
-        // leaves no pending entry behind, and no reference that keeps the process alive.
-        const rows = events.map(toWireRow);
-        pending.set(id, { resolve, reject });
-        w.ref();
-        port?.ref();
-        try {
-          w.postMessage({ id, rows });
-        } catch (error) {
-          pending.delete(id);
-          reject(error);
-        }
-      }).finally(() => {
-        if (pending.size > 0) return;
-        w.unref();
-        port?.unref();
-      });
+      // Serialized before anything is registered: a row that cannot be sent (a payload that does not
+      // serialize, a value structured clone refuses: DataCloneError) fails this append alone and
+      // leaves no pending entry behind, and no reference that keeps the process alive.
+      const sent = send((id) => ({ id, rows: events.map(toWireRow) })) as Promise<WireResult[]>;
       // Stored events are rebuilt from what was sent (with the caller's parsed payloads) plus id and seq.
       return sent.then((results) => fromWireResults(events, results));
+    },
+    /**
+     * One retention batch (see sqlite-append.ts `prune`), run by the writer thread between two appends:
+     * it is the only writer of the file, so the batch never waits for the write lock, nor makes a commit wait.
+     */
+    async pruneBatch(tenantId: string, before: Date, limit: number): Promise<PruneBatch> {
+      const [rows, throughSeq, more, ms] = (await send((id) => ({ id, prune: [tenantId, before.toISOString(), limit] }))) as PruneResult;
+      return { rows, throughSeq, more, ms };
     },
     /** Appends sent and not answered yet. */
     pendingCount(): number {

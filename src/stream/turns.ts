@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 
 /** How long streams may run in one turn of the event loop before they wait for the next turns. */
-const SLICE_MS = 5;
+const SLICE_MS = 2;
 
 // A stream that can produce without waiting (a replay read from the log, a burst of live events) is,
 // to its reader, a chain of promise callbacks that never returns to the event loop while the

@@ -9,9 +9,11 @@ import { newEvent } from '../utils/events.js';
 describe.each(storeBackends)('store on %s', (backend) => {
   let db: TestDatabase;
   let store: Store;
+  // One key for the database's life: a store opened with another key is refused (the key check).
+  const secretKey = randomBytes(32);
   beforeAll(async () => {
     db = await createTestDatabase(backend);
-    store = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
+    store = await createStore({ databaseUrl: db.url, secretKey });
   });
   afterAll(async () => {
     await store?.close();
@@ -21,7 +23,7 @@ describe.each(storeBackends)('store on %s', (backend) => {
   const event = (tenantId: string, webhookId: string, over: Partial<NewEvent> = {}) => newEvent(tenantId, { webhookId, ...over });
 
   it('runs migrations idempotently', async () => {
-    const again = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
+    const again = await createStore({ databaseUrl: db.url, secretKey });
     await again.close();
   });
 
@@ -60,7 +62,7 @@ describe.each(storeBackends)('store on %s', (backend) => {
   });
 
   it('answers every append still in flight when it is closed', async () => {
-    const own = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
+    const own = await createStore({ databaseUrl: db.url, secretKey });
     const tenantId = randomUUID();
     const appends = Array.from({ length: 20 }, () => own.events.append([event(tenantId, randomUUID())]));
     await own.close();
