@@ -29,7 +29,7 @@ import { useSharedSubscriptions } from './stream/use-shared-subscriptions.js';
 import { createSocketLimit, useOperationLimits, useSubscriptionLimits } from './graphql/limits.js';
 import { createSandbox, SANDBOX_PREFIX } from './sandbox/index.js';
 import { maskError, useSafeErrors } from './graphql/use-safe-errors.js';
-import { useRefusalBudget } from './graphql/use-refusal-budget.js';
+import { createRefusalBudget, useRefusalBudget } from './graphql/use-refusal-budget.js';
 import { useSerializableResults } from './graphql/use-serializable-results.js';
 import { createGraphiQL } from './graphql/graphiql.js';
 import { useMetrics } from './graphql/use-metrics.js';
@@ -149,6 +149,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     };
   }
 
+  const refusals = createRefusalBudget();
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -160,7 +161,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     maskedErrors: { maskError, isDev: false },
     plugins: [
       // First: a client that keeps sending refused operations is answered 429 before its request is read.
-      useRefusalBudget(),
+      useRefusalBudget(refusals),
       useSafeErrors(),
       // Before the operation limits: a refusal before execution stops the plugins after it.
       useOperationLog(log),
@@ -267,6 +268,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     socket.send = ((data: unknown, ...rest: unknown[]) => send(typeof data === 'string' ? frames.expand(data) : data, ...rest)) as never;
   });
   const socketLimit = createSocketLimit(config.limits);
+  const socketClients = new WeakMap<object, string>();
   useServer(
     {
       // Subscribers sharing an execution also share its serialized payload (see shared-frames.ts).
@@ -275,13 +277,26 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
       // Refuse the socket early (close 4403) rather than at the first operation.
       onConnect: async (ctx) => {
-        const key = extractApiKey(ctx.connectionParams?.['authorization'] ?? ctx.connectionParams?.['Authorization']);
-        return key !== null && (await store.apiKeys.authenticate(key)) !== null;
+        const authorization = ctx.connectionParams?.['authorization'] ?? ctx.connectionParams?.['Authorization'];
+        const client = refusals.clientOf(authorization, ctx.extra.request.socket.remoteAddress);
+        socketClients.set(ctx.extra.socket, client);
+        // A client that keeps being refused (see use-refusal-budget.ts) does not get a socket to flood.
+        if (refusals.retryAfter(client) > 0) {
+          ctx.extra.socket.close(4429, 'too many refused operations: wait, then stay within the limits');
+          return false;
+        }
+        const key = extractApiKey(authorization);
+        const ok = key !== null && (await store.apiKeys.authenticate(key)) !== null;
+        if (!ok) refusals.refused(client);
+        return ok;
       },
       onSubscribe: async (ctx, _id, payload) => {
         // Before any work: a flood of subscribe messages on one socket is refused for the cost of a count.
         const tooMany = socketLimit(ctx.subscriptions, ctx.extra.socket);
-        if (tooMany) return [tooMany];
+        if (tooMany) {
+          refusals.refused(socketClients.get(ctx.extra.socket) ?? '');
+          return [tooMany];
+        }
         // A burst of subscribe messages arrives in one read of the socket; each one's parse, validation and
         // start then takes its own turn (stream/turns.ts), so acknowledgments are not queued behind the burst.
         await pace();

@@ -17,33 +17,58 @@ interface Bucket {
 }
 
 /**
- * A client whose operations keep being refused (over a limit, unauthenticated) is answered 429 before
- * its next request is even read, so an alias bomb sent in a loop costs the gateway a map lookup, not
- * a parse. A client is its Authorization value (hashed: no key is held in memory), or its address when
- * it sends none. Real clients never meet this: it takes `burst` refusals in a row, then more than
+ * Refusals per client, over HTTP, SSE and graphql-ws alike: a client whose operations keep being
+ * refused (over a limit, unauthenticated) is turned away before its next request or socket is even
+ * read, so an alias bomb or a subscribe flood sent in a loop costs the gateway a map lookup, not a
+ * parse. A client is its Authorization value (hashed: no key is held in memory), or its address when it
+ * sends none. Real clients never meet this: it takes `burst` refusals in a row, then more than
  * `perSecond` each second. Written here because the maintained rate limiters for yoga/envelop limit
  * fields by directive, not refusals per client; a token bucket is a few lines.
  */
-export function useRefusalBudget({ perSecond = 2, burst = 20, clients = 10_000 }: RefusalBudgetOptions = {}): Plugin {
+export function createRefusalBudget({ perSecond = 2, burst = 20, clients = 10_000 }: RefusalBudgetOptions = {}) {
   const buckets = new LRUCache<string, Bucket>({ max: clients });
-  const clientOf = new WeakMap<Request, string>();
-
   const refill = (b: Bucket, now: number) => {
     b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
     b.at = now;
   };
+  return {
+    /** The client of a request or socket: its credential's hash, else its address. */
+    clientOf(authorization: unknown, address: string | undefined): string {
+      return typeof authorization === 'string' && authorization !== ''
+        ? hash('sha256', authorization, 'base64url')
+        : `addr:${address ?? ''}`;
+    },
+    /** Seconds to wait before the client may be served again, or 0. */
+    retryAfter(client: string): number {
+      const bucket = buckets.get(client);
+      if (!bucket) return 0;
+      refill(bucket, performance.now());
+      return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / perSecond);
+    },
+    refused(client: string): void {
+      const now = performance.now();
+      let bucket = buckets.get(client);
+      if (!bucket) {
+        bucket = { tokens: burst, at: now };
+        buckets.set(client, bucket);
+      }
+      refill(bucket, now);
+      bucket.tokens -= 1;
+    },
+  };
+}
+export type RefusalBudget = ReturnType<typeof createRefusalBudget>;
 
+/** The budget on yoga's HTTP and SSE paths: 429 before the body is read, and refusals counted from results. */
+export function useRefusalBudget(budget: RefusalBudget): Plugin {
+  const clientOf = new WeakMap<Request, string>();
   return {
     onRequest({ request, serverContext, endResponse }) {
-      const authorization = request.headers.get('authorization');
-      const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress ?? '';
-      const client = authorization ? hash('sha256', authorization, 'base64url') : `addr:${address}`;
+      const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress;
+      const client = budget.clientOf(request.headers.get('authorization'), address);
       clientOf.set(request, client);
-      const bucket = buckets.get(client);
-      if (!bucket) return;
-      refill(bucket, performance.now());
-      if (bucket.tokens >= 1) return;
-      const retryAfter = Math.ceil((1 - bucket.tokens) / perSecond);
+      const retryAfter = budget.retryAfter(client);
+      if (retryAfter === 0) return;
       endResponse(
         new Response(
           JSON.stringify({
@@ -62,15 +87,7 @@ export function useRefusalBudget({ perSecond = 2, burst = 20, clients = 10_000 }
       if (Array.isArray(result) || !('errors' in result) || !result.errors?.length || 'data' in result) return;
       const refused = result.errors.some((e) => e.extensions?.['limit'] !== undefined || e.extensions?.['code'] === 'UNAUTHENTICATED');
       const client = clientOf.get(request);
-      if (!refused || client === undefined) return;
-      const now = performance.now();
-      let bucket = buckets.get(client);
-      if (!bucket) {
-        bucket = { tokens: burst, at: now };
-        buckets.set(client, bucket);
-      }
-      refill(bucket, now);
-      bucket.tokens -= 1;
+      if (refused && client !== undefined) budget.refused(client);
     },
   };
 }

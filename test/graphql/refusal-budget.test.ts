@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
+import { wsClient } from '../utils/graphql.js';
 
 const ALIAS_BOMB = `{ ${Array.from({ length: 3000 }, (_, i) => `a${i}: providers { eventTypes { name } }`).join(' ')} }`;
 
@@ -43,5 +44,34 @@ describe('a client that keeps sending refused operations', () => {
     for (let i = 0; i < 25; i++) statuses.push((await post(t.url, 'hg_not_a_key', '{ providers { key } }')).status);
     expect(statuses[0]).toBe(401);
     expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('turns away the next socket of a client that flooded subscribe messages, while another tenant subscribes', async () => {
+    const flooder = await t.tenant();
+    const closes: number[] = [];
+    const connect = () =>
+      wsClient(t.url, flooder.key, {
+        on: {
+          closed: (e) => {
+            closes.push((e as CloseEvent).code);
+          },
+        },
+      });
+    const first = connect();
+    for (let i = 0; i < 2_000; i++)
+      first.subscribe({ query: `subscription F${i} { events { id } }` }, { next: () => {}, error: () => {}, complete: () => {} });
+    await expect.poll(() => closes).toEqual([4291]);
+    await first.dispose();
+
+    const second = connect();
+    second.subscribe({ query: 'subscription { events { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+    await expect.poll(() => closes).toEqual([4291, 4429]);
+    await second.dispose();
+
+    const other = wsClient(t.url, bystander.key);
+    const acked = new Promise<void>((resolve) => other.on('connected', () => resolve()));
+    other.subscribe({ query: 'subscription { events { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+    await acked;
+    await other.dispose();
   });
 });

@@ -248,7 +248,9 @@ describe('a flood of replaying subscriptions on one socket', () => {
     await flood.dispose();
 
     // Fifty replays at once, the most one socket may hold: 50 × 1,199 messages, while the victim delivers.
-    const replays = wsClient(t.url, attacker.key);
+    // With a key of its own: the flooding key's refusals now turn its sockets away (use-refusal-budget.ts).
+    const { key: replayKey } = await t.app.services.store.apiKeys.create(attacker.id, 'replays');
+    const replays = wsClient(t.url, replayKey);
     let received = 0;
     const all = Array.from({ length: 50 }, () =>
       replays.subscribe(
