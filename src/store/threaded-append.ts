@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../worker-module.js';
 import type { AppendedEvent, NewEvent, PruneBatch } from './events.js';
 import { fromWireResults, type PruneResult, toWireRow, type WireResult, type WireRow } from './sqlite-append.js';
 
@@ -26,20 +25,11 @@ export function createThreadedAppend(databaseUrl: string) {
   const pending = new Map<number, { resolve(r: WireResult[] | PruneResult): void; reject(e: Error): void }>();
 
   function start(): Worker {
-    const ts = import.meta.url.endsWith('.ts');
-    const entry = new URL(`./event-writer-worker.${ts ? 'ts' : 'js'}`, import.meta.url).href;
-    // A TypeScript checkout loads the worker through tsx's API, like bin/hookgraph.js does for the CLI.
-    const tsxApi = ts
-      ? pathToFileURL(
-          createRequire(import.meta.url)
-            .resolve('tsx/esm/api')
-            .replace(/\.cjs$/, '.mjs'),
-        ).href
-      : null;
-    const load = `import(${JSON.stringify(entry)})`;
-    const bootstrap = tsxApi ? `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return ${load}; });` : `${load};`;
     const { port1, port2 } = new MessageChannel();
-    const w = new Worker(bootstrap, { eval: true, workerData: { databaseUrl, replies: port2 }, transferList: [port2] });
+    const w = startModuleWorker('./event-writer-worker', import.meta.url, {
+      workerData: { databaseUrl, replies: port2 },
+      transferList: [port2],
+    });
     port1.on('message', settle);
     port1.unref();
     replies = port1;
