@@ -79,7 +79,7 @@ export function useRefusalBudget(budget: RefusalBudget): Plugin {
               },
             ],
           }),
-          { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter) } },
+          { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter), connection: 'close' } },
         ),
       );
     },

@@ -1,6 +1,14 @@
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { DeliveryError } from '../domain/errors.js';
 import { type DeliveryInput, decodeDelivery, NormalizerError } from './decode-delivery.js';
+
+// Large bodies yield the CPU to everyone else: on Linux a thread's nice value is its own, so this lowers only the
+// decoder, and the HTTP thread and the writer thread win any core it competes for (a tenant's 1 MiB batches
+// otherwise took a core from the commits of every other tenant). Where it is not allowed, it simply stays as is.
+try {
+  setPriority(19);
+} catch {}
 
 /** The worker side of off-thread.ts: decodes one delivery per message and answers with events or a refusal. */
 parentPort?.on('message', ({ id, input }: { id: number; input: DeliveryInput & { raw: Uint8Array } }) => {
