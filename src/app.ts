@@ -282,6 +282,8 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         socketClients.set(ctx.extra.socket, client);
         // A client that keeps being refused (see use-refusal-budget.ts) does not get a socket to flood.
         if (refusals.retryAfter(client) > 0) {
+          refusals.refused(client);
+          await refusals.tarpit();
           ctx.extra.socket.close(4429, 'too many refused operations: wait, then stay within the limits');
           return false;
         }

@@ -3,13 +3,15 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 
 export interface RefusalBudgetOptions {
-  /** Refused operations a client may send per second, sustained. @default 2 */
+  /** Refused operations a client may send per second, sustained (a turned-away request counts as one). @default 1 */
   perSecond?: number;
   /** Refused operations a client may send in a burst. @default 20 */
   burst?: number;
   /** Clients remembered at once (least recently seen forgotten first). @default 10_000 */
   clients?: number;
 }
+
+const TARPIT_MS = 1_000;
 
 interface Bucket {
   tokens: number;
@@ -25,7 +27,7 @@ interface Bucket {
  * `perSecond` each second. Written here because the maintained rate limiters for yoga/envelop limit
  * fields by directive, not refusals per client; a token bucket is a few lines.
  */
-export function createRefusalBudget({ perSecond = 2, burst = 20, clients = 10_000 }: RefusalBudgetOptions = {}) {
+export function createRefusalBudget({ perSecond = 1, burst = 20, clients = 10_000 }: RefusalBudgetOptions = {}) {
   const buckets = new LRUCache<string, Bucket>({ max: clients });
   const refill = (b: Bucket, now: number) => {
     b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
@@ -37,6 +39,14 @@ export function createRefusalBudget({ perSecond = 2, burst = 20, clients = 10_00
       return typeof authorization === 'string' && authorization !== ''
         ? hash('sha256', authorization, 'base64url')
         : `addr:${address ?? ''}`;
+    },
+    /**
+     * Holds a turned-away client for up to `TARPIT_MS` before it is answered: a client that loops on its refusals
+     * then loops slowly (one idle socket each, bounded by the connection cap) instead of costing a handshake or a
+     * request every few milliseconds.
+     */
+    tarpit(): Promise<void> {
+      return new Promise((resolve) => setTimeout(resolve, TARPIT_MS).unref());
     },
     /** Seconds to wait before the client may be served again, or 0. */
     retryAfter(client: string): number {
@@ -63,12 +73,15 @@ export type RefusalBudget = ReturnType<typeof createRefusalBudget>;
 export function useRefusalBudget(budget: RefusalBudget): Plugin {
   const clientOf = new WeakMap<Request, string>();
   return {
-    onRequest({ request, serverContext, endResponse }) {
+    async onRequest({ request, serverContext, endResponse }) {
       const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress;
       const client = budget.clientOf(request.headers.get('authorization'), address);
       clientOf.set(request, client);
       const retryAfter = budget.retryAfter(client);
       if (retryAfter === 0) return;
+      // Turned away is refused again: a client that keeps sending while held stays held.
+      budget.refused(client);
+      await budget.tarpit();
       endResponse(
         new Response(
           JSON.stringify({

@@ -65,7 +65,8 @@ describe('a client that keeps sending refused operations', () => {
 
     const second = connect();
     second.subscribe({ query: 'subscription { events { id } }' }, { next: () => {}, error: () => {}, complete: () => {} });
-    await expect.poll(() => closes).toEqual([4291, 4429]);
+    // Held for a second first (the tarpit), then closed.
+    await expect.poll(() => closes, { timeout: 5_000 }).toEqual([4291, 4429]);
     await second.dispose();
 
     const other = wsClient(t.url, bystander.key);
