@@ -14,7 +14,8 @@ import { normalizeRequestTarget, refuseRequestTarget } from './http/request-targ
 import { capConnections, serverOptions } from './http/server-limits.js';
 import { createEventWriter } from './ingest/event-writer.js';
 import { createOffThreadDecoder } from './ingest/off-thread.js';
-import { createIngestHandler, INGEST_PATH } from './ingest/route.js';
+import { createIngestHandler } from './ingest/route.js';
+import { DELIVERY_PREFIX, formatDeliveryUrl, parseDeliveryPath } from './domain/delivery-url.js';
 import { createConnectionManager } from './manage/connections.js';
 import { createSandboxEvents } from './manage/sandbox-events.js';
 import { createWebhookManager } from './manage/webhooks.js';
@@ -39,10 +40,10 @@ import type { Context, Loaders, Services } from './schema/context.js';
 import { createCursorCodec } from './schema/ids.js';
 import { schema } from './schema/index.js';
 import { resolveSecretKey } from './secret-key.js';
-import type { Connection } from './store/connections.js';
+import type { Connection } from './domain/connection.js';
 import { createPruner, type Pruner } from './store/retention.js';
 import { createStore } from './store/store.js';
-import type { Tenant } from './store/tenants.js';
+import type { Tenant } from './domain/tenant.js';
 
 export interface AppOptions {
   /** Vendor transport for every connector (an undici MockAgent in tests). */
@@ -113,7 +114,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
   const connections = createConnectionManager({ store, httpFor: (p) => httpClients.get(p) as HttpClient, assertAllowedUrl });
   const sandboxEvents =
     sandbox && createSandboxEvents({ store, vendors: sandbox.vendors, mountUrl: (p) => `${origin}${SANDBOX_PREFIX}${providerSlug(p)}` });
-  const deliveryUrl = (id: string, token: string) => `${publicOrigin()}/hooks/${id}/${token}`;
+  const deliveryUrl = (id: string, token: string) => formatDeliveryUrl(publicOrigin(), id, token);
   const services: Services = {
     config,
     store,
@@ -223,12 +224,12 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
     // Absolute-form targets become origin-form for every route; `*` and anything unparsable never reach yoga.
     const pathname = normalizeRequestTarget(req);
     if (pathname === null) return refuseRequestTarget(req, res);
-    const hook = INGEST_PATH.exec(pathname);
+    const hook = parseDeliveryPath(pathname);
     if (hook) {
-      void ingest(req, res, hook[1] as string, hook[2] as string);
+      void ingest(req, res, hook.webhookId, hook.token);
       return;
     }
-    if (pathname.startsWith('/hooks/')) {
+    if (pathname.startsWith(DELIVERY_PREFIX)) {
       req.resume();
       metrics.deliveries.inc({ provider: 'unknown', status: '404' });
       metrics.deliveryRefusals.inc({ provider: 'unknown', status: '404', reason: 'unknown_webhook' });

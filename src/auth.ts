@@ -1,6 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import type { ApiKeyStore } from './store/api-keys.js';
-import type { Tenant } from './store/tenants.js';
+import type { Tenant } from './domain/tenant.js';
 
 /** Accepts `Bearer <key>` or the bare key (graphql-ws connectionParams often carry it bare). */
 export function extractApiKey(value: unknown): string | null {

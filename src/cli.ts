@@ -15,7 +15,7 @@ import { createSandbox, loopbackOrigin, SANDBOX_PREFIX } from './sandbox/index.j
 import { resolveSecretKey, type SecretKey } from './secret-key.js';
 import { checkSecretKey } from './store/key-check.js';
 import { createStore, type Store } from './store/store.js';
-import type { Tenant, TenantRetention } from './store/tenants.js';
+import type { Tenant, TenantRetention } from './domain/tenant.js';
 
 /**
  * The `hookgraph` command. It finds the database the way the server does (DATABASE_URL, HOOKGRAPH_DATA_DIR, else

@@ -48,3 +48,30 @@ export interface StoredEvent {
   test: boolean;
   payload: unknown;
 }
+
+/** An event ready to append to the log (what the ingest route hands the store). */
+export interface NewEvent {
+  tenantId: string;
+  webhookId: string | null;
+  provider: ProviderKey;
+  type: string;
+  providerEventType: string;
+  resource: { type: string; id: string | null } | null;
+  occurredAt: Date | null;
+  receivedAt: Date;
+  test: boolean;
+  payload: unknown;
+  /** The payload already serialized (the raw JSON body, when the payload is the whole body); saves a stringify. */
+  payloadJson?: string;
+  dedupKey: string;
+}
+
+/**
+ * A stored event plus the seq of the tenant's previous event at commit time. Published together,
+ * they form a per-tenant chain: a subscriber that sees a prevSeq it has not reached knows it missed
+ * a message (replicas publish in any order) and reads the gap from the log.
+ */
+export interface AppendedEvent {
+  event: StoredEvent;
+  prevSeq: number | null;
+}

@@ -48,3 +48,11 @@ export interface Webhook {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** A webhook as hookgraph keeps it: the unified shape plus what only the gateway knows. */
+export interface StoredWebhook extends Webhook {
+  payloadVersion: string | null;
+  deletedAt: Date | null;
+  /** The delivery token, still sealed: opened only to show the deliveryUrl (see WebhookStore.tokenOf). */
+  sealedToken: string;
+}

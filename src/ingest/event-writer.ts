@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics.js';
-import type { AppendedEvent, NewEvent } from '../store/events.js';
+import type { AppendedEvent, NewEvent } from '../domain/event.js';
 import type { Store } from '../store/store.js';
 
 interface Pending {

@@ -8,16 +8,13 @@ import type { NormalizedEvent } from '../domain/event.js';
 import type { Metrics } from '../metrics.js';
 import type { EventBus } from '../pubsub.js';
 import { getProvider } from '../providers/registry.js';
-import type { NewEvent } from '../store/events.js';
+import type { NewEvent } from '../domain/event.js';
 import type { Store } from '../store/store.js';
 import type { EventWriter } from './event-writer.js';
 import { decodeDelivery, NormalizerError } from './decode-delivery.js';
 import type { OffThreadDecoder } from './off-thread.js';
 import { readBody } from './read-body.js';
 import { refusalReason } from './refusal-reason.js';
-
-/** `/hooks/<webhook uuid>/<token>`: the one URL shape every deliveryUrl has. */
-export const INGEST_PATH = /^\/hooks\/([0-9a-f-]{36})\/([A-Za-z0-9_-]{16,128})\/?$/;
 
 export interface IngestDeps {
   store: Store;

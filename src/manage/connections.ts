@@ -3,7 +3,7 @@ import type { ProviderKey } from '../domain/provider-key.js';
 import type { HttpClient } from '../providers/http.js';
 import { getProvider } from '../providers/registry.js';
 import type { Connector } from '../providers/types.js';
-import type { Connection } from '../store/connections.js';
+import type { Connection } from '../domain/connection.js';
 import type { Store } from '../store/store.js';
 
 export interface ConnectionManagerDeps {

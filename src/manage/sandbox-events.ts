@@ -2,9 +2,9 @@ import { NotConnectedError, UnsupportedError, ValidationError } from '../domain/
 import { type ProviderKey, providerKeys } from '../domain/provider-key.js';
 import { getProvider } from '../providers/registry.js';
 import type { SandboxDelivery, SandboxVendor } from '../sandbox/types.js';
-import type { Connection } from '../store/connections.js';
+import type { Connection } from '../domain/connection.js';
 import type { Store } from '../store/store.js';
-import type { StoredWebhook } from '../store/webhooks.js';
+import type { StoredWebhook } from '../domain/webhook.js';
 
 export interface SandboxConnectResult {
   /** The tenant's sandbox connections for the providers asked for, new and existing. */

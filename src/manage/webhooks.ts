@@ -1,9 +1,10 @@
+import { webhookIdOfDeliveryUrl } from '../domain/delivery-url.js';
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, UnsupportedError, ValidationError } from '../domain/errors.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import { type RemoteWebhook, WebhookStatus } from '../domain/webhook.js';
 import { getProvider } from '../providers/registry.js';
-import type { StoredWebhook } from '../store/webhooks.js';
+import type { StoredWebhook } from '../domain/webhook.js';
 import type { Store } from '../store/store.js';
 import type { ConnectionManager } from './connections.js';
 
@@ -31,8 +32,6 @@ export interface SyncReport {
   /** Vendor hooks that point elsewhere: reported, never touched. */
   unmanaged: RemoteWebhook[];
 }
-
-const DELIVERY_PATH = /\/hooks\/([0-9a-f-]{36})\//;
 
 /** The worst status among a webhook's vendor hooks decides the webhook's status. */
 export function combineStatus(statuses: readonly WebhookStatus[]): WebhookStatus {
@@ -177,7 +176,7 @@ export function createWebhookManager({
       const orphans = new Map<string, RemoteWebhook[]>();
       for (const r of remote) {
         if (owned.has(r.externalId)) continue;
-        const webhookId = DELIVERY_PATH.exec(r.url)?.[1];
+        const webhookId = webhookIdOfDeliveryUrl(r.url);
         const target = webhookId ? ours.find((w) => w.id === webhookId) : undefined;
         if (target) orphans.set(target.id, [...(orphans.get(target.id) ?? []), r]);
         else report.unmanaged.push(r);

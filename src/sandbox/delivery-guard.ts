@@ -1,4 +1,4 @@
-import { INGEST_PATH } from '../ingest/route.js';
+import { parseDeliveryPath } from '../domain/delivery-url.js';
 
 /**
  * The sandbox delivers only to this gateway's own delivery URLs: `<gateway origin>/hooks/<uuid>/<token>`,
@@ -20,7 +20,7 @@ export function createDeliveryGuard(gatewayOrigins: () => readonly (string | nul
     const target = url.origin + url.pathname;
     return gatewayOrigins().some((origin) => {
       const base = normalizeBase(origin);
-      return base !== null && target.startsWith(`${base}/`) && INGEST_PATH.test(target.slice(base.length));
+      return base !== null && target.startsWith(`${base}/`) && parseDeliveryPath(target.slice(base.length)) !== null;
     });
   };
 }

@@ -1,5 +1,5 @@
 import { NotConnectedError, ValidationError } from '../domain/errors.js';
-import type { Connection } from '../store/connections.js';
+import type { Connection } from '../domain/connection.js';
 import { builder } from './builder.js';
 import { vendorErrors } from './errors.js';
 import { ProviderKeyEnum } from './provider-key.js';

@@ -6,9 +6,9 @@ import type { ConnectionManager } from '../manage/connections.js';
 import type { SandboxEvents } from '../manage/sandbox-events.js';
 import type { WebhookManager } from '../manage/webhooks.js';
 import type { EventBus } from '../pubsub.js';
-import type { Connection } from '../store/connections.js';
+import type { Connection } from '../domain/connection.js';
 import type { Store } from '../store/store.js';
-import type { Tenant } from '../store/tenants.js';
+import type { Tenant } from '../domain/tenant.js';
 import type { CursorCodec } from './ids.js';
 
 /** Long-lived services shared by every request. */

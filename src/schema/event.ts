@@ -1,12 +1,13 @@
+import { webhookIdOfDeliveryUrl } from '../domain/delivery-url.js';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { UnsupportedError, ValidationError } from '../domain/errors.js';
 import type { EventResource, StoredEvent } from '../domain/event.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import { getProvider } from '../providers/registry.js';
-import type { EventFilter } from '../store/events.js';
+import type { EventFilter } from '../domain/event-filter.js';
 import { effectiveRetention, formatRetention } from '../store/retention.js';
-import type { StoredWebhook } from '../store/webhooks.js';
+import type { StoredWebhook } from '../domain/webhook.js';
 import { CursorExpiredError, openEventStream } from '../stream/event-stream.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
@@ -228,7 +229,7 @@ builder.subscriptionFields((t) => ({
 
 const SandboxDeliveryRef = builder.objectRef<{ url: string; status: number | null }>('SandboxDelivery').implement({
   fields: (t) => ({
-    webhookId: t.id({ nullable: true, resolve: (d) => /\/hooks\/([0-9a-f-]{36})\//.exec(d.url)?.[1] ?? null }),
+    webhookId: t.id({ nullable: true, resolve: (d) => webhookIdOfDeliveryUrl(d.url) }),
     status: t.exposeInt('status', { nullable: true, description: 'HTTP status hookgraph answered the simulated vendor' }),
   }),
 });

@@ -3,7 +3,7 @@ import { ValidationError } from '../domain/errors.js';
 import { WebhookStatus } from '../domain/webhook.js';
 import { combineStatus, type SyncReport } from '../manage/webhooks.js';
 import { getProvider } from '../providers/registry.js';
-import type { StoredWebhook } from '../store/webhooks.js';
+import type { StoredWebhook } from '../domain/webhook.js';
 import { builder } from './builder.js';
 import { connectionCost } from './cost.js';
 import { vendorErrors } from './errors.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { randomToken, safeEqual, sha256Hex } from '../crypto.js';
 import type { Database } from './tables.js';
-import type { Tenant } from './tenants.js';
+import type { Tenant } from '../domain/tenant.js';
 
 export interface ApiKeyInfo {
   id: string;

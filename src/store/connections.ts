@@ -2,16 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Sealer } from '../crypto.js';
 import type { ProviderKey } from '../domain/provider-key.js';
+import type { Connection } from '../domain/connection.js';
 import type { Database } from './tables.js';
-
-export interface Connection {
-  id: string;
-  tenantId: string;
-  provider: ProviderKey;
-  baseUrl: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 export interface ConnectionWithCredentials extends Connection {
   credentials: unknown;

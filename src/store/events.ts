@@ -1,34 +1,13 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
-import type { StoredEvent } from '../domain/event.js';
+import type { AppendedEvent, NewEvent, StoredEvent } from '../domain/event.js';
+import type { EventFilter } from '../domain/event-filter.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import type { Db } from './db.js';
 import { createSqliteAppend, fromWireResults, toWireRow } from './sqlite-append.js';
 import type { Database, EventRow } from './tables.js';
-import { retentionOf, type TenantRetention } from './tenants.js';
+import { retentionOf } from './tenants.js';
+import type { TenantRetention } from '../domain/tenant.js';
 import { uuidv7 } from './uuidv7.js';
-
-export interface EventFilter {
-  providers?: readonly ProviderKey[] | null;
-  /** Exact unified types, or prefixes written `invoice.*`; `*` matches everything. */
-  types?: readonly string[] | null;
-  webhookIds?: readonly string[] | null;
-}
-
-export interface NewEvent {
-  tenantId: string;
-  webhookId: string | null;
-  provider: ProviderKey;
-  type: string;
-  providerEventType: string;
-  resource: { type: string; id: string | null } | null;
-  occurredAt: Date | null;
-  receivedAt: Date;
-  test: boolean;
-  payload: unknown;
-  /** The payload already serialized (the raw JSON body, when the payload is the whole body); saves a stringify. */
-  payloadJson?: string;
-  dedupKey: string;
-}
 
 export function toStoredEvent(r: EventRow): StoredEvent {
   return {
@@ -47,20 +26,6 @@ export function toStoredEvent(r: EventRow): StoredEvent {
   };
 }
 
-/** In-memory twin of the SQL filter, for live events that never touch the database. */
-export function matchesFilter(
-  event: Pick<StoredEvent, 'provider' | 'type' | 'webhookId'>,
-  filter: EventFilter | null | undefined,
-): boolean {
-  if (!filter) return true;
-  if (filter.providers?.length && !filter.providers.includes(event.provider)) return false;
-  if (filter.webhookIds?.length && (event.webhookId === null || !filter.webhookIds.includes(event.webhookId))) return false;
-  if (filter.types?.length) {
-    return filter.types.some((t) => (t === '*' ? true : t.endsWith('.*') ? event.type.startsWith(t.slice(0, -1)) : event.type === t));
-  }
-  return true;
-}
-
 function filterExpression(eb: ExpressionBuilder<Database, 'events'>, filter: EventFilter | null | undefined): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = [];
   if (filter?.providers?.length) parts.push(eb('provider', 'in', [...filter.providers]));
@@ -75,16 +40,6 @@ function filterExpression(eb: ExpressionBuilder<Database, 'events'>, filter: Eve
     parts.push(eb.or(ors));
   }
   return eb.and(parts);
-}
-
-/**
- * A stored event plus the seq of the tenant's previous event at commit time. Published together,
- * they form a per-tenant chain: a subscriber that sees a prevSeq it has not reached knows it missed
- * a message (replicas publish in any order) and reads the gap from the log.
- */
-export interface AppendedEvent {
-  event: StoredEvent;
-  prevSeq: number | null;
 }
 
 /** What one retention batch did (see EventStore.pruneBatch). */

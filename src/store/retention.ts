@@ -4,7 +4,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './db.js';
 import type { EventStore } from './events.js';
 import type { Database } from './tables.js';
-import type { TenantRetention, TenantStore } from './tenants.js';
+import type { TenantStore } from './tenants.js';
+import type { TenantRetention } from '../domain/tenant.js';
 
 /**
  * Retention: events older than their tenant's window are deleted in the background, so the log stops

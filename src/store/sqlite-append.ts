@@ -1,6 +1,6 @@
 import { hash as digest } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
-import type { AppendedEvent, NewEvent } from './events.js';
+import type { AppendedEvent, NewEvent } from '../domain/event.js';
 import { uuidv7 } from './uuidv7.js';
 
 /**

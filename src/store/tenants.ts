@@ -1,19 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import type { Tenant, TenantRetention } from '../domain/tenant.js';
 import type { Database, TenantTable } from './tables.js';
-
-export interface Tenant {
-  id: string;
-  name: string;
-  createdAt: Date;
-}
-
-/**
- * A tenant's own event retention: a window in ms, `'forever'` (never pruned), or null to follow the
- * gateway's HOOKGRAPH_RETENTION (config.retentionMs). Stored as tenants.retention_ms: the window, 0 for
- * forever (as `HOOKGRAPH_RETENTION=0` keeps everything), null for the gateway's.
- */
-export type TenantRetention = number | 'forever' | null;
 
 /** A tenant as `list()` shows it: with its retention and how far its log has been pruned. */
 export interface TenantWithRetention extends Tenant {

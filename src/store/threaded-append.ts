@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../worker-module.js';
-import type { AppendedEvent, NewEvent, PruneBatch } from './events.js';
+import type { PruneBatch } from './events.js';
+import type { AppendedEvent, NewEvent } from '../domain/event.js';
 import { fromWireResults, type PruneResult, toWireRow, type WireResult, type WireRow } from './sqlite-append.js';
 
 type Reply = { id: number; ok: true; result: WireResult[] | PruneResult } | { id: number; ok: false; error: string };

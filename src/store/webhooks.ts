@@ -1,15 +1,8 @@
 import type { Kysely } from 'kysely';
 import { randomToken, type Sealer, sha256Hex } from '../crypto.js';
 import type { ProviderKey } from '../domain/provider-key.js';
-import type { Webhook, WebhookStatus } from '../domain/webhook.js';
+import type { StoredWebhook, WebhookStatus } from '../domain/webhook.js';
 import type { Database, WebhookTable } from './tables.js';
-
-export interface StoredWebhook extends Webhook {
-  payloadVersion: string | null;
-  deletedAt: Date | null;
-  /** The delivery token, still sealed: opened only to show the deliveryUrl (see WebhookStore.tokenOf). */
-  sealedToken: string;
-}
 
 /** What the ingest route needs to authenticate a delivery. */
 export interface DeliveryTarget {

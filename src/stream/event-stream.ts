@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../domain/event.js';
 import type { BusMessage, EventBus } from '../pubsub.js';
-import { type EventFilter, type EventStore, type Horizon, matchesFilter } from '../store/events.js';
+import type { EventStore, Horizon } from '../store/events.js';
+import { type EventFilter, matchesFilter } from '../domain/event-filter.js';
 import { createAsyncQueue } from './async-queue.js';
 import { reportSlowSubscriber } from './slow-subscribers.js';
 import { pace, takeTurn } from './turns.js';

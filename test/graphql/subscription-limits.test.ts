@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppendedEvent } from '../../src/store/events.js';
+import type { AppendedEvent } from '../../src/domain/event.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { newEvent } from '../utils/events.js';
 import { gqlData, subscribeSse, subscribeWs, wsClient } from '../utils/graphql.js';

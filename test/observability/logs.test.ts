@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppendedEvent } from '../../src/store/events.js';
+import type { AppendedEvent } from '../../src/domain/event.js';
 import { CreateWebhookDocument } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { newEvent } from '../utils/events.js';

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
-import type { AppendedEvent, NewEvent } from '../../src/store/events.js';
+import type { AppendedEvent, NewEvent } from '../../src/domain/event.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { createPruner } from '../../src/store/retention.js';
 import { createSqliteAppend, fromWireResults, toWireRow } from '../../src/store/sqlite-append.js';

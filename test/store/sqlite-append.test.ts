@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Db, openDb } from '../../src/store/db.js';
 import { createEventStore } from '../../src/store/events.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
-import type { NewEvent } from '../../src/store/events.js';
+import type { NewEvent } from '../../src/domain/event.js';
 import { createSqliteAppend, dedupHash, fromWireResults, toWireRow } from '../../src/store/sqlite-append.js';
 import { createThreadedAppend } from '../../src/store/threaded-append.js';
 import { uuidv7 } from '../../src/store/uuidv7.js';

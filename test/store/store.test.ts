@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookStatus } from '../../src/domain/webhook.js';
-import type { NewEvent } from '../../src/store/events.js';
+import type { NewEvent } from '../../src/domain/event.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, storeBackends, type TestDatabase } from '../utils/databases.js';
 import { newEvent } from '../utils/events.js';

@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SLOW_SUBSCRIBER_CLOSE_CODE, SLOW_SUBSCRIBER_CLOSE_REASON } from '../../src/graphql/limits.js';
-import type { AppendedEvent } from '../../src/store/events.js';
+import type { AppendedEvent } from '../../src/domain/event.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { newEvent } from '../utils/events.js';
 import { type Collector, subscribeSse, subscribeWs, wsClient } from '../utils/graphql.js';

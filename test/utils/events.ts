@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '../../src/store/events.js';
+import type { NewEvent } from '../../src/domain/event.js';
 
 /** A new event for the store, with a fresh dedup key unless given. */
 export function newEvent(tenantId: string, over: Partial<NewEvent> = {}): NewEvent {
