@@ -360,6 +360,11 @@ const limitsSchema = z.object(
   ),
 );
 
+/** The environment variable that sets a limit, for messages that name it. */
+export function limitVariable(field: keyof Limits): string {
+  return LIMITS.find(([f]) => f === field)?.[1] ?? field;
+}
+
 /** Variables the test suite and the bench read (test/utils/services.ts): known names, never typos. */
 const TEST_VARIABLES = ['HOOKGRAPH_REQUIRE_SERVICES', 'HOOKGRAPH_TEST_POSTGRES_URL', 'HOOKGRAPH_TEST_REDIS_URL'];
 

@@ -5,7 +5,7 @@ import { createComplexityRule } from '@pothos/plugin-complexity';
 import { type ExecutionResult, GraphQLError, type GraphQLSchema, type DocumentNode, validate, type ValidationContext } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { WebSocket } from 'ws';
-import type { Limits } from '../config.js';
+import { type Limits, limitVariable } from '../config.js';
 import { PAYLOAD_COST } from '../schema/cost.js';
 import { SlowSubscriberError, watchSlowSubscriber } from '../stream/slow-subscribers.js';
 
@@ -29,14 +29,6 @@ export const SLOW_SUBSCRIBER_CLOSE_CODE = 4290;
 export const SLOW_SUBSCRIBER_CLOSE_REASON = 'subscriber too slow: resume with after';
 
 type LimitName = 'graphqlMaxTokens' | 'graphqlMaxAliases' | 'graphqlMaxDepth';
-const VARIABLES: Record<LimitName | 'graphqlMaxCost' | 'maxSubscriptionsPerSocket' | 'maxSubscriptionsPerTenant', string> = {
-  graphqlMaxTokens: 'HOOKGRAPH_GRAPHQL_MAX_TOKENS',
-  graphqlMaxAliases: 'HOOKGRAPH_GRAPHQL_MAX_ALIASES',
-  graphqlMaxDepth: 'HOOKGRAPH_GRAPHQL_MAX_DEPTH',
-  graphqlMaxCost: 'HOOKGRAPH_GRAPHQL_MAX_COST',
-  maxSubscriptionsPerSocket: 'HOOKGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET',
-  maxSubscriptionsPerTenant: 'HOOKGRAPH_MAX_SUBSCRIPTIONS_PER_TENANT',
-};
 
 /** A refusal: `limit` names the config.limits field, which also marks the error for useRefusalStatus. */
 function refusal(message: string, code: string, limit: keyof Limits, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -46,7 +38,7 @@ function refusal(message: string, code: string, limit: keyof Limits, extensions:
 /** armor's "Syntax Error: Aliases limit of 30 exceeded, found 3000." as a refusal naming its variable. */
 function armorRefusal(limit: LimitName, error: GraphQLError): GraphQLError {
   const reason = error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '');
-  return refusal(`Operation refused: ${reason} (${VARIABLES[limit]})`, 'BAD_USER_INPUT', limit);
+  return refusal(`Operation refused: ${reason} (${limitVariable(limit)})`, 'BAD_USER_INPUT', limit);
 }
 
 /**
@@ -119,7 +111,7 @@ function useCostLimit(maxCost: number): Plugin {
         if (complexity > maxCost)
           refusals.push(
             refusal(
-              `Operation refused: its cost is ${complexity}, the limit is ${maxCost} (${VARIABLES.graphqlMaxCost}). Lists count their size (first/last), Event.payload counts ${PAYLOAD_COST}: ask for smaller pages or fewer fields`,
+              `Operation refused: its cost is ${complexity}, the limit is ${maxCost} (${limitVariable('graphqlMaxCost')}). Lists count their size (first/last), Event.payload counts ${PAYLOAD_COST}: ask for smaller pages or fewer fields`,
               'COST_LIMIT',
               'graphqlMaxCost',
               { cost: complexity, maxCost },
@@ -164,7 +156,7 @@ export function createSocketLimit({ maxSubscriptionsPerSocket }: Readonly<Limits
     refused.set(socket, count);
     if (count >= maxSubscriptionsPerSocket) socket.close(SUBSCRIBE_FLOOD_CLOSE_CODE, SUBSCRIBE_FLOOD_CLOSE_REASON);
     return new GraphQLError(
-      `Subscription refused: this socket already has ${maxSubscriptionsPerSocket} operations (${VARIABLES.maxSubscriptionsPerSocket}); complete some, or open another connection`,
+      `Subscription refused: this socket already has ${maxSubscriptionsPerSocket} operations (${limitVariable('maxSubscriptionsPerSocket')}); complete some, or open another connection`,
       { extensions: { code: 'SUBSCRIPTION_LIMIT', limit: 'maxSubscriptionsPerSocket' } },
     );
   };
@@ -198,7 +190,7 @@ export function useSubscriptionLimits({ maxSubscriptionsPerTenant, subscriberBuf
           return {
             errors: [
               refusal(
-                `Subscription refused: this tenant already has ${maxSubscriptionsPerTenant} subscriptions open (${VARIABLES.maxSubscriptionsPerTenant}); close some first`,
+                `Subscription refused: this tenant already has ${maxSubscriptionsPerTenant} subscriptions open (${limitVariable('maxSubscriptionsPerTenant')}); close some first`,
                 'SUBSCRIPTION_LIMIT',
                 'maxSubscriptionsPerTenant',
               ),

@@ -184,3 +184,31 @@ export function createVendorAccounts<S>({
   };
 }
 export type VendorAccounts<S> = ReturnType<typeof createVendorAccounts<S>>;
+
+/**
+ * The accounts of a vendor whose only credential is one API key (Booqable, Paybook, RootFi), and the check of a
+ * presented key: the account it names, proven by its hash.
+ */
+export function createApiKeyAccounts<S>({
+  provider,
+  prefix,
+  store,
+  initialState,
+}: {
+  provider: ProviderKey;
+  prefix: string;
+  store: SandboxAccountStore;
+  initialState: () => S;
+}) {
+  const accounts = createVendorAccounts<S>({
+    provider,
+    store,
+    initialState,
+    mint: (account) => {
+      const apiKey = mintSecret(prefix, account);
+      return { forms: { default: { apiKey } }, secrets: { apiKey } };
+    },
+  });
+  const authenticate = (apiKey: string | undefined) => accounts.authenticate(accountNamedBy(prefix, apiKey), { apiKey });
+  return { accounts, authenticate };
+}

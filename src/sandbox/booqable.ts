@@ -4,7 +4,7 @@ import qs from 'qs';
 import { booqableEventAliases, booqableEventTypes } from '../providers/booqable/catalog.js';
 import type { BooqableApiPath, BooqableErrorDocument, BooqablePayloadVersion } from '../providers/booqable/wire.js';
 import { isObject, type Json } from '../providers/json.js';
-import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import { createApiKeyAccounts } from './accounts.js';
 import {
   anyHttpUrl,
   createSandboxRecorder,
@@ -236,16 +236,12 @@ export function createBooqableSandbox({
   acceptsDeliveryUrl = anyHttpUrl,
 }: SandboxVendorOptions = {}): SandboxVendor {
   const recorder = createSandboxRecorder();
-  const accounts = createVendorAccounts<State>({
+  const { accounts, authenticate } = createApiKeyAccounts<State>({
     provider: 'BOOQABLE',
+    prefix: KEY_PREFIX,
     store,
     initialState: () => ({ endpoints: [] }),
-    mint: (account) => {
-      const apiKey = mintSecret(KEY_PREFIX, account);
-      return { forms: { default: { apiKey } }, secrets: { apiKey } };
-    },
   });
-  const authenticate = (apiKey: string | undefined) => accounts.authenticate(accountNamedBy(KEY_PREFIX, apiKey), { apiKey });
 
   /** Sparse fieldsets (`fields[webhook_endpoints]=url,events`); `version` is absent on boomerang. */
   function attributesOf(e: Endpoint, api: BooqableApiPath, fields: string[] | null): Json {

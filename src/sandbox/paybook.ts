@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paybookEventTypes } from '../providers/paybook/catalog.js';
 import type { PaybookWebhookWire } from '../providers/paybook/wire.js';
-import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import { createApiKeyAccounts } from './accounts.js';
 import {
   anyHttpUrl,
   createSandboxRecorder,
@@ -59,17 +59,13 @@ export function createPaybookSandbox({
   acceptsDeliveryUrl = anyHttpUrl,
 }: SandboxVendorOptions = {}): SandboxVendor {
   const recorder = createSandboxRecorder();
-  const accounts = createVendorAccounts<State>({
+  const { accounts, authenticate } = createApiKeyAccounts<State>({
     provider: 'PAYBOOK',
+    prefix: KEY_PREFIX,
     store,
     initialState: () => ({ hooks: [] }),
-    mint: (account) => {
-      const apiKey = mintSecret(KEY_PREFIX, account);
-      return { forms: { default: { apiKey } }, secrets: { apiKey } };
-    },
   });
   const wire = ({ headers: _h, ...w }: Hook): PaybookWebhookWire => w;
-  const authenticate = (apiKey: string | undefined) => accounts.authenticate(accountNamedBy(KEY_PREFIX, apiKey), { apiKey });
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const r = await recorder.accept(req, res, path);

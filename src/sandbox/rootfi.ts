@@ -11,7 +11,7 @@ import {
   type RootfiWebhookWire,
 } from '../providers/rootfi/wire.js';
 import { isObject } from '../providers/json.js';
-import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
+import { createApiKeyAccounts } from './accounts.js';
 import {
   anyHttpUrl,
   createSandboxRecorder,
@@ -200,16 +200,12 @@ export function createRootfiSandbox({
   acceptsDeliveryUrl = anyHttpUrl,
 }: SandboxVendorOptions = {}): SandboxVendor {
   const recorder = createSandboxRecorder();
-  const accounts = createVendorAccounts<State>({
+  const { accounts, authenticate } = createApiKeyAccounts<State>({
     provider: 'ROOTFI',
+    prefix: KEY_PREFIX,
     store,
     initialState: () => ({ hooks: [] }),
-    mint: (account) => {
-      const apiKey = mintSecret(KEY_PREFIX, account);
-      return { forms: { default: { apiKey } }, secrets: { apiKey } };
-    },
   });
-  const authenticate = (apiKey: string | undefined) => accounts.authenticate(accountNamedBy(KEY_PREFIX, apiKey), { apiKey });
   const validCatalogueName = (name: string) => {
     if (name === 'SYNC_COMPLETED' || name === 'CONNECTION_CHANGED') return true;
     const [model, op, extra] = name.split(':');
