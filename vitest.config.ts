@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The leftovers list (test/utils/leftovers.ts): what a test opened is disposed after it, whatever it did.
+    setupFiles: ['test/utils/setup.ts'],
   },
 });

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { createTestDatabase } from '../test/utils/databases.js';
+import { createScratchSchema } from '../scripts/services.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -262,7 +262,7 @@ export async function retentionBench({
   const options = { rounds, backlog, connections, seconds };
   const runs = [await measure('sqlite', {}, options)];
   if (postgres) {
-    const database = await createTestDatabase('postgres');
+    const database = await createScratchSchema(postgres);
     try {
       runs.push(await measure('postgres', { DATABASE_URL: database.url }, options));
     } finally {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: ingest throughput, end-to-end latency, fan-out and the unified query, each side by side
  * with the machine's own limit for that work. Loopback only, bounded in time. Prints a table and writes
- * JSON to bench/results/.
+ * JSON to bench/results/; bench/README.md explains the figures.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,10 +13,9 @@ import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
-import { createTestDatabase, type TestDatabase } from '../test/utils/databases.js';
+import { createScratchSchema, type ScratchSchema, servicesAvailable } from '../scripts/services.js';
 import { underAbuse } from './abuse.js';
 import { type RetentionRun, retentionBench, retentionTable } from './retention.js';
-import { servicesAvailable } from './services.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
@@ -433,11 +432,11 @@ async function main() {
 
   const sqlite = await startHookgraph({});
   let postgresRedis: (Child & { deliveryUrl: string }) | null = null;
-  let database: TestDatabase | null = null;
+  let database: ScratchSchema | null = null;
   if (ONLY.has('ingest')) {
     log(`1. ingest throughput (${ROUNDS} rounds of ${DURATION} s each, alternating; medians)`);
     if (services.postgres && services.redis) {
-      database = await createTestDatabase('postgres');
+      database = await createScratchSchema(services.postgres);
       postgresRedis = await startHookgraph({
         DATABASE_URL: database.url,
         REDIS_URL: services.redis,

@@ -28,8 +28,11 @@ export interface Config {
   redisPrefix: string;
   /** Mounts the simulated vendors under /sandbox/<vendor>/ and lets loopback through the host allowlist. */
   sandbox: boolean;
-  /** Hosts outbound vendor calls may reach; `*.booqable.com` style wildcards allowed. */
-  allowedHosts: string[];
+  /**
+   * Hosts outbound vendor calls may reach; `*.booqable.com` style wildcards allowed. null: the hosts each
+   * provider definition declares (providers/host-guard.ts).
+   */
+  allowedHosts: string[] | null;
   /** Largest delivery body accepted, in bytes. @default 1 MiB */
   maxBodyBytes: number;
   /** Per-attempt vendor call timeout. @default 10_000 */
@@ -83,17 +86,8 @@ export interface Limits {
   subscriberBufferEvents: number;
 }
 
-export const DEFAULT_ALLOWED_HOSTS = [
-  'bifrost.deskera.com',
-  'bifrost-us.deskera.com',
-  'api-staging.deskera.xyz',
-  '*.booqable.com',
-  'sync.paybook.com',
-  'api.syncfy.com',
-  'api.rootfi.dev',
-  'api.sa.rootfi.dev',
-  '*.superoffice.com',
-];
+/** HOOKGRAPH_ALLOWED_HOSTS unset: no list here, each provider definition declares its own hosts. */
+export const DEFAULT_ALLOWED_HOSTS = null;
 
 /**
  * The configuration (or what it names: a port, a database, a key) cannot start the gateway. One line per

@@ -4,7 +4,7 @@ import { DeliveryError } from '../domain/errors.js';
 import { type DeliveryInput, decodeDelivery, NormalizerError } from './decode-delivery.js';
 
 // Large bodies yield the CPU to everyone else: on Linux a thread's nice value is its own, so this lowers only the
-// decoder, and the HTTP thread and the writer thread win any core it competes for (a tenant's 1 MiB batches
+// decoder, and the HTTP thread and the event commits win any core it competes for (a tenant's 1 MiB batches
 // otherwise took a core from the commits of every other tenant). Where it is not allowed, it simply stays as is.
 try {
   setPriority(19);

@@ -6,11 +6,10 @@ import { safeEqual, sha256Hex } from '../crypto.js';
 import { DeliveryError } from '../domain/errors.js';
 import type { NormalizedEvent } from '../domain/event.js';
 import type { Metrics } from '../metrics.js';
-import type { EventBus } from '../pubsub.js';
+import type { EventBus } from '../stream/bus.js';
 import { getProvider } from '../providers/registry.js';
 import type { NewEvent } from '../domain/event.js';
 import type { Store } from '../store/store.js';
-import type { EventWriter } from './event-writer.js';
 import { decodeDelivery, NormalizerError } from './decode-delivery.js';
 import type { OffThreadDecoder } from './off-thread.js';
 import { readBody } from './read-body.js';
@@ -18,7 +17,6 @@ import { refusalReason } from './refusal-reason.js';
 
 export interface IngestDeps {
   store: Store;
-  writer: EventWriter;
   bus: EventBus;
   log: Logger;
   metrics: Metrics;
@@ -56,17 +54,7 @@ export function dedupKeysOf(webhookId: string, raw: Buffer, count: number, hash:
  * The ingest job as a plain Node handler in front of yoga: authenticate on the raw bytes, parse,
  * normalize, dedup, commit, answer 200, then publish. Bad input gets a 4xx and changes nothing.
  */
-export function createIngestHandler({
-  store,
-  writer,
-  bus,
-  log,
-  metrics,
-  maxBodyBytes,
-  limits,
-  decoder,
-  offThreadBytes = 256 * 1024,
-}: IngestDeps) {
+export function createIngestHandler({ store, bus, log, metrics, maxBodyBytes, limits, decoder, offThreadBytes = 256 * 1024 }: IngestDeps) {
   const { maxJsonDepth, maxEventsPerDelivery: maxEvents, bodyTimeoutMs } = limits;
   return async function handleDelivery(req: IncomingMessage, res: ServerResponse, webhookId: string, token: string): Promise<void> {
     const started = performance.now();
@@ -115,9 +103,9 @@ export function createIngestHandler({
         ...(e.payloadJson !== undefined && { payloadJson: e.payloadJson }),
         dedupKey: dedupKeyOf(e, i),
       }));
-      let appended: Awaited<ReturnType<EventWriter['write']>>;
+      let appended: Awaited<ReturnType<Store['events']['append']>>;
       try {
-        appended = await writer.write(rows);
+        appended = await store.events.append(rows);
       } catch (error) {
         log.error({ err: error, webhookId, provider }, 'could not store a delivery');
         reply(503, { error: 'temporarily unable to store the delivery; retry later' });

@@ -1,8 +1,9 @@
 import { webhookIdOfDeliveryUrl } from '../domain/delivery-url.js';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, UnsupportedError, ValidationError } from '../domain/errors.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import { type RemoteWebhook, WebhookStatus } from '../domain/webhook.js';
+import { requireMethod } from '../providers/connector.js';
 import { getProvider } from '../providers/registry.js';
 import type { StoredWebhook } from '../domain/webhook.js';
 import type { Store } from '../store/store.js';
@@ -57,7 +58,7 @@ export function createWebhookManager({
   store: Store;
   connections: ConnectionManager;
   deliveryUrl(webhookId: string, token: string): string;
-  /** Sends a test where the vendor has no test endpoint (the sandbox); null → UnsupportedError stands. */
+  /** Sends a test where the vendor has no test endpoint (the sandbox); null → UnsupportedError. */
   testFallback?: ((tenantId: string, webhook: StoredWebhook) => Promise<void>) | null;
 }) {
   function validateEvents(provider: ProviderKey, events: readonly string[]): string[] {
@@ -138,7 +139,7 @@ export function createWebhookManager({
         status = combineStatus(remote.map((r) => r.status));
       }
       if (input.enabled != null) {
-        const remote = await connector.setEnabled(externalIds, input.enabled);
+        const remote = await requireMethod(getProvider(w.provider), connector, 'setEnabled')(externalIds, input.enabled);
         status = combineStatus(remote.map((r) => r.status));
       }
       return (await store.webhooks.update(tenantId, id, { name, events, externalIds, status })) as StoredWebhook;
@@ -154,12 +155,8 @@ export function createWebhookManager({
     async sendTest(tenantId: string, id: string): Promise<StoredWebhook> {
       const w = await getLive(tenantId, id);
       const connector = await connections.connector(tenantId, w.provider);
-      try {
-        await connector.sendTestEvent(w.externalIds, await specFor(w, w.events, w.name));
-      } catch (error) {
-        if (!(error instanceof UnsupportedError) || !testFallback) throw error;
-        await testFallback(tenantId, w);
-      }
+      if (!connector.sendTestEvent && testFallback) await testFallback(tenantId, w);
+      else await requireMethod(getProvider(w.provider), connector, 'sendTestEvent')(w.externalIds, await specFor(w, w.events, w.name));
       return w;
     },
 

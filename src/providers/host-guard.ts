@@ -1,6 +1,7 @@
 import { type LookupAddress, type LookupAllOptions, lookup as dnsLookup, type LookupOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { ValidationError } from '../domain/errors.js';
+import { providerHosts } from './registry.js';
 
 /** Resolves every address of a name, like `dns.lookup(name, { all: true })`; injectable for tests. */
 export type ResolveAll = (
@@ -10,8 +11,11 @@ export type ResolveAll = (
 ) => void;
 
 export interface HostGuardOptions {
-  /** Hosts outbound vendor calls may reach; `*.booqable.com` style wildcards (see config.allowedHosts). */
-  allowedHosts: readonly string[];
+  /**
+   * Hosts outbound vendor calls may reach; `*.booqable.com` style wildcards (see config.allowedHosts). null:
+   * the hosts every provider definition declares.
+   */
+  allowedHosts: readonly string[] | null;
   /**
    * The gateway's own origin (`http://127.0.0.1:4000`) while the sandbox is on, else null. A function because
    * the port is known only once `start()` has bound it.
@@ -105,8 +109,9 @@ export function createHostGuard({
   sandboxPathPrefix = '/sandbox/',
   resolve = systemResolve,
 }: HostGuardOptions): HostGuard {
-  const exact = new Set(allowedHosts.filter((h) => !h.startsWith('*.')));
-  const suffixes = allowedHosts.filter((h) => h.startsWith('*.')).map((h) => h.slice(1));
+  const hosts = allowedHosts ?? providerHosts;
+  const exact = new Set(hosts.filter((h) => !h.startsWith('*.')));
+  const suffixes = hosts.filter((h) => h.startsWith('*.')).map((h) => h.slice(1));
 
   function assertAllowedUrl(url: URL): void {
     const host = url.hostname.toLowerCase();

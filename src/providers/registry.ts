@@ -9,12 +9,15 @@ import type { ProviderDefinition } from './types.js';
 
 /** Every provider hookgraph speaks to, in the order the GraphQL `providers` query lists them. */
 export const providers: readonly ProviderDefinition[] = [
-  deskeraProvider as ProviderDefinition,
-  booqableProvider as ProviderDefinition,
-  paybookProvider as ProviderDefinition,
-  rootfiProvider as ProviderDefinition,
-  superofficeProvider as ProviderDefinition,
+  deskeraProvider,
+  booqableProvider,
+  paybookProvider,
+  rootfiProvider,
+  superofficeProvider,
 ];
+
+/** The hosts outbound vendor calls may reach when HOOKGRAPH_ALLOWED_HOSTS is unset: every provider's own. */
+export const providerHosts: readonly string[] = [...new Set(providers.flatMap((p) => p.hosts))];
 
 const byKey = new Map(providers.map((p) => [p.key, p]));
 

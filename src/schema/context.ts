@@ -1,11 +1,11 @@
 import type DataLoader from 'dataloader';
 import type { Config } from '../config.js';
 import type { ProviderKey } from '../domain/provider-key.js';
-import type { RemoteWebhook } from '../domain/webhook.js';
+import type { RemoteWebhook, StoredWebhook } from '../domain/webhook.js';
 import type { ConnectionManager } from '../manage/connections.js';
 import type { SandboxEvents } from '../manage/sandbox-events.js';
 import type { WebhookManager } from '../manage/webhooks.js';
-import type { EventBus } from '../pubsub.js';
+import type { EventBus } from '../stream/bus.js';
 import type { Connection } from '../domain/connection.js';
 import type { Store } from '../store/store.js';
 import type { Tenant } from '../domain/tenant.js';
@@ -26,8 +26,9 @@ export interface Services {
   cursors: CursorCodec;
 }
 
-/** Per-request loaders: each vendor is listed at most once per request. */
+/** Per-request loaders (schema/loaders.ts): each vendor is listed at most once per request. */
 export interface Loaders {
+  webhook: DataLoader<string, StoredWebhook | null>;
   remoteHooks: DataLoader<ProviderKey, Map<string, RemoteWebhook>>;
   connection: DataLoader<ProviderKey, Connection | null>;
 }

@@ -1,18 +1,15 @@
-import { webhookIdOfDeliveryUrl } from '../domain/delivery-url.js';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-import { UnsupportedError, ValidationError } from '../domain/errors.js';
+import { ValidationError } from '../domain/errors.js';
 import type { EventResource, StoredEvent } from '../domain/event.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import { getProvider } from '../providers/registry.js';
 import type { EventFilter } from '../domain/event-filter.js';
 import { effectiveRetention, formatRetention } from '../store/retention.js';
-import type { StoredWebhook } from '../domain/webhook.js';
 import { CursorExpiredError, openEventStream } from '../stream/event-stream.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { connectionCost, countPayloadBytes, PAYLOAD_COST } from './cost.js';
-import { vendorErrors } from './errors.js';
 import { decodeCursor, decodeId, encodeCursor, tryDecodeId } from './ids.js';
 import { ProviderRef } from './provider.js';
 import { ProviderKeyEnum } from './provider-key.js';
@@ -37,16 +34,11 @@ export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
     }),
     // Free (cost.ts): static, and loaded once per operation for every event.
     provider: t.field({ type: ProviderRef, complexity: 0, resolve: (e) => getProvider(e.provider) }),
-    webhook: t.loadable({
+    webhook: t.field({
       type: WebhookRef,
       nullable: true,
       complexity: 0,
-      load: async (ids: string[], ctx: Context) => {
-        const rows = await ctx.services.store.webhooks.getMany(ctx.tenant.id, ids);
-        const byId = new Map(rows.map((w) => [w.id, w]));
-        return ids.map((id) => byId.get(id) ?? new Error(`webhook ${id} not found`)) as (StoredWebhook | Error)[];
-      },
-      resolve: (e) => e.webhookId,
+      resolve: (e, _args, ctx) => (e.webhookId === null ? null : ctx.loaders.webhook.load(e.webhookId)),
     }),
     type: t.exposeString('type', { description: 'Unified type, e.g. invoice.created' }),
     providerEventType: t.exposeString('providerEventType', { description: "The vendor's own event name" }),
@@ -223,39 +215,6 @@ builder.subscriptionFields((t) => ({
     resolve: (e: StoredEvent | Expired, _args, ctx) => {
       if ('expired' in e) throw cursorExpiredError(ctx, e.expired, 'after');
       return e;
-    },
-  }),
-}));
-
-const SandboxDeliveryRef = builder.objectRef<{ url: string; status: number | null }>('SandboxDelivery').implement({
-  fields: (t) => ({
-    webhookId: t.id({ nullable: true, resolve: (d) => webhookIdOfDeliveryUrl(d.url) }),
-    status: t.exposeInt('status', { nullable: true, description: 'HTTP status hookgraph answered the simulated vendor' }),
-  }),
-});
-
-builder.mutationFields((t) => ({
-  sendTestEvent: t.field({
-    type: WebhookRef,
-    errors: { types: vendorErrors },
-    description: "Asks the vendor for a test delivery (SuperOffice's Test endpoint; the sandbox vendor for the others)",
-    args: { webhookId: t.arg.id({ required: true }) },
-    resolve: (_root, { webhookId }, ctx) => ctx.services.webhooks.sendTest(ctx.tenant.id, decodeId(webhookId, 'Webhook')),
-  }),
-  triggerSandboxEvent: t.field({
-    type: [SandboxDeliveryRef],
-    errors: { types: vendorErrors },
-    description: "Makes the sandbox vendor fire one event at this tenant's registered webhooks, in the vendor's delivery format",
-    args: {
-      provider: t.arg({ type: ProviderKeyEnum, required: true }),
-      eventType: t.arg.string({ required: true, description: "A name from the provider's catalogue" }),
-      shape: t.arg.string({
-        description: 'Delivery shape where the vendor has several (Paybook v1|v3|v3-batch, SuperOffice entity|state|retry-cycle)',
-      }),
-    },
-    resolve: (_root, { provider, eventType, shape }, ctx) => {
-      if (!ctx.services.sandbox) throw new UnsupportedError('the sandbox is off (HOOKGRAPH_SANDBOX=0)');
-      return ctx.services.sandbox.trigger(ctx.tenant.id, provider, eventType, shape);
     },
   }),
 }));

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { ValidationError } from '../domain/errors.js';
 import { BLOCK_BYTES, decryptBlock, deriveKey, encryptBlock } from '../crypto.js';
@@ -32,6 +32,10 @@ export interface CursorCodec {
   encode(tenant: CursorTenant, seq: number): string;
   /** The seq inside one of the tenant's cursors, or null for anything else. */
   decode(tenant: CursorTenant, cursor: string): number | null;
+  /** A keyset position (`kind` names the list, e.g. `webhook`) sealed into the tenant's opaque cursor. */
+  seal(tenant: CursorTenant, kind: string, position: string): string;
+  /** The position inside one of the tenant's `kind` cursors, or null for anything else. */
+  open(tenant: CursorTenant, kind: string, cursor: string): string | null;
 }
 
 /** The tenant a cursor belongs to; its key is derived once per tenant object (one request or subscription). */
@@ -40,19 +44,51 @@ export type CursorTenant = Readonly<{ id: string }>;
 const CURSOR_PURPOSE = 'hookgraph/event-cursor/v1';
 const CURSOR_CHECK = Buffer.from('hg:event', 'latin1');
 const CURSOR_TEXT = /^[A-Za-z0-9_-]{22}$/;
+const KEYSET_PURPOSE = 'hookgraph/keyset-cursor/v1';
+/** Sealed cursors: a 12-byte synthetic nonce, the position, a 16-byte GCM tag; positions are short (a date and an id). */
+const SEALED_TEXT = /^[A-Za-z0-9_-]{38,400}$/;
 
-export function createCursorCodec(secretKey: Buffer): CursorCodec {
-  // Keyed by the tenant object, not its id: a request derives its key once, and nothing outlives it.
+/** One key per purpose and tenant, derived once per tenant object (one request or subscription) and never kept beyond it. */
+function keyCache(secretKey: Buffer, purpose: string) {
   const keys = new WeakMap<CursorTenant, Buffer>();
-  const keyOf = (tenant: CursorTenant) => {
+  return (tenant: CursorTenant) => {
     let key = keys.get(tenant);
     if (!key) {
-      key = deriveKey(secretKey, CURSOR_PURPOSE, tenant.id);
+      key = deriveKey(secretKey, purpose, tenant.id);
       keys.set(tenant, key);
     }
     return key;
   };
+}
+
+export function createCursorCodec(secretKey: Buffer): CursorCodec {
+  const keyOf = keyCache(secretKey, CURSOR_PURPOSE);
+  // Keyset cursors are longer than a block: AES-256-GCM with a synthetic nonce (an HMAC of the kind and the
+  // position, SIV-style) so the same position always gives the same cursor, and any change fails the tag.
+  const sealKeyOf = keyCache(secretKey, KEYSET_PURPOSE);
+  const nonceOf = (key: Buffer, kind: string, position: string) =>
+    createHmac('sha256', key).update(`nonce\0${kind}\0${position}`).digest().subarray(0, 12);
   return {
+    seal(tenant, kind, position) {
+      const key = sealKeyOf(tenant);
+      const nonce = nonceOf(key, kind, position);
+      const cipher = createCipheriv('aes-256-gcm', key, nonce).setAAD(Buffer.from(kind));
+      const body = Buffer.concat([cipher.update(position, 'utf8'), cipher.final()]);
+      return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
+    },
+    open(tenant, kind, cursor) {
+      if (!SEALED_TEXT.test(cursor)) return null;
+      const bytes = Buffer.from(cursor, 'base64url');
+      if (bytes.length < 29 || bytes.toString('base64url') !== cursor) return null;
+      const key = sealKeyOf(tenant);
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12)).setAAD(Buffer.from(kind));
+      decipher.setAuthTag(bytes.subarray(-16));
+      try {
+        return Buffer.concat([decipher.update(bytes.subarray(12, -16)), decipher.final()]).toString('utf8');
+      } catch {
+        return null;
+      }
+    },
     encode(tenant, seq) {
       if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`not an event seq: ${seq}`);
       const block = Buffer.alloc(BLOCK_BYTES);
@@ -86,4 +122,16 @@ export function decodeCursor(ctx: CursorContext, cursor: string, field = 'after'
   const seq = ctx.services.cursors.decode(ctx.tenant, cursor);
   if (seq === null) throw new ValidationError(`${field} is not an event cursor of this tenant`, field);
   return seq;
+}
+
+/** The requesting tenant's opaque cursor for a keyset position in the list `kind`. */
+export function sealCursor(ctx: CursorContext, kind: string, position: string): string {
+  return ctx.services.cursors.seal(ctx.tenant, kind, position);
+}
+
+/** The position inside one of the requesting tenant's `kind` cursors; anything else is a ValidationError (BAD_USER_INPUT). */
+export function openCursor(ctx: CursorContext, kind: string, cursor: string, field = 'after'): string {
+  const position = ctx.services.cursors.open(ctx.tenant, kind, cursor);
+  if (position === null) throw new ValidationError(`${field} is not a ${kind} cursor of this tenant`, field);
+  return position;
 }

@@ -1,7 +1,16 @@
+import { webhookIdOfDeliveryUrl } from '../domain/delivery-url.js';
 import { UnsupportedError, ValidationError } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { ConnectionRef } from './connection.js';
+import { vendorErrors } from './errors.js';
 import { ProviderKeyEnum } from './provider-key.js';
+
+const SandboxDeliveryRef = builder.objectRef<{ url: string; status: number | null }>('SandboxDelivery').implement({
+  fields: (t) => ({
+    webhookId: t.id({ nullable: true, resolve: (d) => webhookIdOfDeliveryUrl(d.url) }),
+    status: t.exposeInt('status', { nullable: true, description: 'HTTP status hookgraph answered the simulated vendor' }),
+  }),
+});
 
 builder.mutationFields((t) => ({
   connectSandbox: t.field({
@@ -16,6 +25,22 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { provider }, ctx) => {
       if (!ctx.services.sandbox) throw new UnsupportedError('the sandbox is off (HOOKGRAPH_SANDBOX=0)');
       return (await ctx.services.sandbox.connect(ctx.tenant.id, provider)).connections;
+    },
+  }),
+  triggerSandboxEvent: t.field({
+    type: [SandboxDeliveryRef],
+    errors: { types: vendorErrors },
+    description: "Makes the sandbox vendor fire one event at this tenant's registered webhooks, in the vendor's delivery format",
+    args: {
+      provider: t.arg({ type: ProviderKeyEnum, required: true }),
+      eventType: t.arg.string({ required: true, description: "A name from the provider's catalogue" }),
+      shape: t.arg.string({
+        description: 'Delivery shape where the vendor has several (Paybook v1|v3|v3-batch, SuperOffice entity|state|retry-cycle)',
+      }),
+    },
+    resolve: (_root, { provider, eventType, shape }, ctx) => {
+      if (!ctx.services.sandbox) throw new UnsupportedError('the sandbox is off (HOOKGRAPH_SANDBOX=0)');
+      return ctx.services.sandbox.trigger(ctx.tenant.id, provider, eventType, shape);
     },
   }),
 }));

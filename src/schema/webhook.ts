@@ -1,5 +1,5 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import { ValidationError } from '../domain/errors.js';
+import { NotConnectedError, ProviderError, ValidationError } from '../domain/errors.js';
 import { WebhookStatus } from '../domain/webhook.js';
 import { combineStatus, type SyncReport } from '../manage/webhooks.js';
 import { getProvider } from '../providers/registry.js';
@@ -7,17 +7,13 @@ import type { StoredWebhook } from '../domain/webhook.js';
 import { builder } from './builder.js';
 import { connectionCost } from './cost.js';
 import { vendorErrors } from './errors.js';
-import { decodeId, tryDecodeId } from './ids.js';
+import { decodeId, openCursor, sealCursor, tryDecodeId } from './ids.js';
 import { ProviderRef } from './provider.js';
 import { ProviderKeyEnum, WebhookStatusEnum } from './provider-key.js';
 
 export const WebhookRef = builder.node(builder.objectRef<StoredWebhook>('Webhook'), {
   id: { resolve: (w) => w.id },
-  loadMany: async (ids, ctx) => {
-    const rows = await ctx.services.store.webhooks.getMany(ctx.tenant.id, ids);
-    const byId = new Map(rows.map((w) => [w.id, w]));
-    return ids.map((id) => byId.get(id) ?? null);
-  },
+  loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.webhook.load(id))),
   isTypeOf: (w) => typeof w === 'object' && w !== null && 'externalIds' in w,
   fields: (t) => ({
     provider: t.field({ type: ProviderRef, resolve: (w) => getProvider(w.provider) }),
@@ -43,8 +39,11 @@ export const WebhookRef = builder.node(builder.objectRef<StoredWebhook>('Webhook
         try {
           const remote = await ctx.loaders.remoteHooks.load(w.provider);
           return combineStatus(w.externalIds.map((id) => remote.get(id)?.status ?? WebhookStatus.DELETED));
-        } catch {
-          return w.status;
+        } catch (error) {
+          // The vendor unreachable or refusing, the connection gone, its host no longer allowed: the last known
+          // state stands. Anything else is a fault of ours, reported as such rather than hidden behind it.
+          if (error instanceof ProviderError || error instanceof NotConnectedError || error instanceof ValidationError) return w.status;
+          throw error;
         }
       },
     }),
@@ -52,6 +51,12 @@ export const WebhookRef = builder.node(builder.objectRef<StoredWebhook>('Webhook
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
+
+/** A webhooks page position: the (createdAt, id) key the list is ordered by, as sealed in its cursor. */
+function webhookPosition(position: string): { createdAt: string; id: string } {
+  const bar = position.indexOf('|');
+  return { createdAt: position.slice(0, bar), id: position.slice(bar + 1) };
+}
 
 const RemoteHookRef = builder
   .objectRef<{ externalId: string; url: string; events: string[]; name: string | null; status: WebhookStatus }>('VendorWebhook')
@@ -91,14 +96,13 @@ builder.queryFields((t) => ({
     complexity: connectionCost({ defaultSize: 20, maxSize: 100 }),
     resolve: (_root, args, ctx) =>
       resolveCursorConnection<Promise<StoredWebhook[]>>(
-        { args, toCursor: (w: StoredWebhook) => `${w.createdAt.toISOString()}|${w.id}` },
+        { args, toCursor: (w: StoredWebhook) => sealCursor(ctx, 'webhook', `${w.createdAt.toISOString()}|${w.id}`) },
         async ({ after, limit, inverted }) => {
           if (inverted) throw new ValidationError('webhooks pages forwards only (first/after)', 'last');
-          const [createdAt, id] = after ? after.split('|') : [];
           return ctx.services.store.webhooks.list(ctx.tenant.id, {
             provider: args.provider ?? null,
             includeDeleted: args.includeDeleted ?? false,
-            after: createdAt && id ? { createdAt, id } : null,
+            after: after ? webhookPosition(openCursor(ctx, 'webhook', after)) : null,
             limit,
           });
         },
@@ -110,7 +114,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => {
       const raw = tryDecodeId(id, 'Webhook');
-      return raw ? ctx.services.store.webhooks.get(ctx.tenant.id, raw) : null;
+      return raw ? ctx.loaders.webhook.load(raw) : null;
     },
   }),
 }));
@@ -146,6 +150,13 @@ builder.mutationFields((t) => ({
     description: 'Updates in place where the vendor can, else deletes and recreates transparently',
     args: { input: t.arg({ type: UpdateWebhookInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.webhooks.update(ctx.tenant.id, decodeId(input.id, 'Webhook'), input),
+  }),
+  sendTestEvent: t.field({
+    type: WebhookRef,
+    errors: { types: vendorErrors },
+    description: "Asks the vendor for a test delivery (SuperOffice's Test endpoint; the sandbox vendor for the others)",
+    args: { webhookId: t.arg.id({ required: true }) },
+    resolve: (_root, { webhookId }, ctx) => ctx.services.webhooks.sendTest(ctx.tenant.id, decodeId(webhookId, 'Webhook')),
   }),
   deleteWebhook: t.field({
     type: WebhookRef,

@@ -2,11 +2,10 @@ import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql
 import type { AppendedEvent, NewEvent, StoredEvent } from '../domain/event.js';
 import type { EventFilter } from '../domain/event-filter.js';
 import type { ProviderKey } from '../domain/provider-key.js';
-import type { Db } from './db.js';
-import { createSqliteAppend, fromWireResults, toWireRow } from './sqlite-append.js';
+import type { TenantRetention } from '../domain/tenant.js';
+import { createGroupCommit, type GroupCommitOptions } from './group-commit.js';
 import type { Database, EventRow } from './tables.js';
 import { retentionOf } from './tenants.js';
-import type { TenantRetention } from '../domain/tenant.js';
 import { uuidv7 } from './uuidv7.js';
 
 export function toStoredEvent(r: EventRow): StoredEvent {
@@ -42,7 +41,7 @@ function filterExpression(eb: ExpressionBuilder<Database, 'events'>, filter: Eve
   return eb.and(parts);
 }
 
-/** What one retention batch did (see EventStore.pruneBatch). */
+/** What one retention batch did (see EventWrites.pruneBatch). */
 export interface PruneBatch {
   /** Events deleted. */
   rows: number;
@@ -70,28 +69,39 @@ async function headOf(db: Kysely<Database>, tenantId: string): Promise<number | 
   return r?.head === null || r?.head === undefined ? null : Number(r.head);
 }
 
-export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kysely' | 'dialect' | 'sqlite'>) {
-  if (dialect === 'sqlite' && !sqlite) throw new Error('a SQLite event store needs the SQLite connection');
-  // SQLite appends through prepared statements (sqlite-append.ts); the Kysely path below is PostgreSQL's.
-  // Made on the first append: where the writer thread appends, this connection never does.
-  let sqliteAppend: ReturnType<typeof createSqliteAppend> | null = null;
-  /** PostgreSQL appends in flight, which closing the store waits for (the pool would leave them waiting forever). */
+/**
+ * One dialect's writes to the log: PostgreSQL's below, SQLite's in sqlite/writer-thread.ts. The event
+ * store puts its group commit in front of `append`.
+ */
+export interface EventWrites {
+  /**
+   * Appends events in one transaction. Returns, in input order, the stored event or null for a
+   * duplicate (same webhook and dedup key), which is neither stored again nor to be published.
+   *
+   * Cursor order equals commit order per tenant: on PostgreSQL a transaction-scoped advisory lock
+   * per tenant is held from sequence allocation to commit, so a reader that has seen seq N can never
+   * later see a commit with a lower seq for that tenant. SQLite has a single writer already.
+   */
+  append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]>;
+  /**
+   * One retention batch: deletes up to `limit` of the tenant's oldest events received before `before`, a
+   * prefix of its log in seq order (a younger event stops it), and raises its horizon
+   * (tenants.pruned_through_seq) to the last seq deleted, in the same transaction.
+   */
+  pruneBatch(tenantId: string, before: Date, limit: number): Promise<PruneBatch>;
+  /** Settles, now, appends whose commits have been answered already (only a writer thread has any). */
+  poll?(): void;
+  /** Resolves once the appends in flight have finished, whether they committed or failed; then no more. */
+  close(): Promise<void>;
+}
+
+/** PostgreSQL's writes: one multi-row insert per append, through Kysely. */
+export function createPostgresWrites(db: Kysely<Database>): EventWrites {
+  /** Appends in flight, which closing the store waits for (the pool would leave them waiting forever). */
   const inFlight = new Set<Promise<unknown>>();
   return {
-    /**
-     * Appends events in one transaction. Returns, in input order, the stored event or null for a
-     * duplicate (same webhook and dedup key), which is neither stored again nor to be published.
-     *
-     * Cursor order equals commit order per tenant: on PostgreSQL a transaction-scoped advisory lock
-     * per tenant is held from sequence allocation to commit, so a reader that has seen seq N can never
-     * later see a commit with a lower seq for that tenant. SQLite has a single writer already.
-     */
-    async append(events: readonly NewEvent[]): Promise<(AppendedEvent | null)[]> {
+    async append(events) {
       if (events.length === 0) return [];
-      if (sqlite) {
-        sqliteAppend ??= createSqliteAppend(sqlite);
-        return fromWireResults(events, sqliteAppend(events.map(toWireRow)));
-      }
       const done = db.transaction().execute(async (trx) => {
         const tenants = [...new Set(events.map((e) => e.tenantId))].sort();
         const heads = new Map<string, number | null>();
@@ -145,23 +155,8 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
         inFlight.delete(done);
       }
     },
-    /** Resolves once the appends in flight have finished, whether they committed or failed. */
-    async settled(): Promise<void> {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
-    /**
-     * One retention batch: deletes up to `limit` of the tenant's oldest events received before `before`, a
-     * prefix of its log in seq order (a younger event stops it), and raises its horizon
-     * (tenants.pruned_through_seq) to the last seq deleted, in the same transaction. On a SQLite file the
-     * store sends this to the writer thread instead (threaded-append.ts).
-     */
-    async pruneBatch(tenantId: string, before: Date, limit: number): Promise<PruneBatch> {
+    async pruneBatch(tenantId, before, limit) {
       const cutoff = before.toISOString();
-      if (sqlite) {
-        sqliteAppend ??= createSqliteAppend(sqlite);
-        const [rows, throughSeq, more, ms] = sqliteAppend.prune(tenantId, cutoff, limit);
-        return { rows, throughSeq, more, ms };
-      }
       const started = performance.now();
       // Most passes find nothing due: one indexed read, and no transaction.
       const first = await db
@@ -200,6 +195,28 @@ export function createEventStore({ kysely: db, dialect, sqlite }: Pick<Db, 'kyse
         return { rows: Number(deleted.numDeletedRows), throughSeq: through, more: n === limit };
       });
       return { ...done, ms: performance.now() - started };
+    },
+    async close() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** The event log: appends through the dialect's writes behind a group commit (group-commit.ts), and reads. */
+export function createEventStore(db: Kysely<Database>, writes: EventWrites, options: GroupCommitOptions = {}) {
+  const commits = createGroupCommit(writes, options);
+  return {
+    /**
+     * Appends one delivery's events, committed together with whatever else is waiting (group-commit.ts).
+     * Returns, in input order, the stored event or null for a duplicate (see EventWrites.append).
+     */
+    append: commits.append,
+    /** One retention batch (see EventWrites.pruneBatch); on a SQLite file it runs on the writer thread. */
+    pruneBatch: (tenantId: string, before: Date, limit: number) => writes.pruneBatch(tenantId, before, limit),
+    /** Answers every append queued, then stops the writes. */
+    async close(): Promise<void> {
+      await commits.settled();
+      await writes.close();
     },
     /** How far the tenant's log has been pruned (seq 0 for a tenant never pruned, or unknown). */
     async horizon(tenantId: string): Promise<Horizon> {

@@ -3,11 +3,11 @@ import { createSealer } from '../crypto.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createConnectionStore } from './connections.js';
 import { type Db, openDb, prepareDb } from './db.js';
-import { createEventStore } from './events.js';
+import { createEventStore, createPostgresWrites } from './events.js';
 import { checkSecretKey } from './key-check.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest } from './migrate.js';
 import { createSandboxAccountStore } from './sandbox.js';
-import { createThreadedAppend } from './threaded-append.js';
+import { createSqliteWriter } from './sqlite/writer-thread.js';
 import { createTenantStore } from './tenants.js';
 import { createWebhookStore } from './webhooks.js';
 
@@ -19,6 +19,7 @@ export async function createStore({
   pgSchema = null,
   keyOrigin = 'HOOKGRAPH_SECRET_KEY',
   checkKey = migrate,
+  onCommit,
 }: {
   databaseUrl: string;
   secretKey: Buffer;
@@ -29,6 +30,8 @@ export async function createStore({
   keyOrigin?: string;
   /** Refuse a key that does not open this database's data (see key-check.ts). @default migrate */
   checkKey?: boolean;
+  /** Called after each group commit of events with its rows and duration (the /metrics commit histograms). */
+  onCommit?: (rows: number, seconds: number) => void;
 }) {
   const db: Db = openDb(databaseUrl, { pgSchema });
   await prepareDb(db);
@@ -43,10 +46,9 @@ export async function createStore({
       throw error;
     }
   }
-  const events = createEventStore(db);
   // SQLite files: appends (and their fsync) run on a writer thread; PostgreSQL's wait is already off-thread.
-  const threaded = db.dialect === 'sqlite' && !databaseUrl.endsWith(':memory:') ? createThreadedAppend(databaseUrl) : null;
-  threaded?.warm();
+  const writes = db.sqlite ? createSqliteWriter(databaseUrl, db.sqlite) : createPostgresWrites(db.kysely);
+  const events = createEventStore(db.kysely, writes, { onCommit });
   return {
     dialect: db.dialect,
     describe: db.describe,
@@ -57,16 +59,12 @@ export async function createStore({
     connections: createConnectionStore(db.kysely, sealer),
     webhooks: createWebhookStore(db.kysely, sealer),
     sandbox: createSandboxAccountStore(db.kysely, sealer),
-    // Retention batches go to the writer thread too: it is the file's only writer (see sqlite-append.ts).
-    events: threaded ? { ...events, append: threaded.append, pruneBatch: threaded.pruneBatch } : events,
-    /** Settles appends whose commits have been answered already (see threaded-append.ts). */
-    pollAppends: threaded ? threaded.poll : () => {},
+    events,
     async ping(): Promise<void> {
       await sql`select 1`.execute(db.kysely);
     },
     async close() {
-      await threaded?.close();
-      await events.settled();
+      await events.close();
       await db.destroy();
     },
   };

@@ -67,7 +67,7 @@ export interface EventTable {
   test: number;
   payload: string;
   dedup_key: string;
-  /** SQLite's dedup slot (see sqlite-append.ts); null on PostgreSQL and for events without a webhook. */
+  /** SQLite's dedup slot (see sqlite/appender.ts); null on PostgreSQL and for events without a webhook. */
   dedup_hash: ColumnType<number | null, number | null | undefined, number | null>;
 }
 

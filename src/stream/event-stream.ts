@@ -1,8 +1,8 @@
-import type { StoredEvent } from '../domain/event.js';
-import type { BusMessage, EventBus } from '../pubsub.js';
-import type { EventStore, Horizon } from '../store/events.js';
+import { Repeater } from 'graphql-yoga';
 import { type EventFilter, matchesFilter } from '../domain/event-filter.js';
-import { createAsyncQueue } from './async-queue.js';
+import type { StoredEvent } from '../domain/event.js';
+import type { EventStore, Horizon } from '../store/events.js';
+import type { EventBus } from './bus.js';
 import { reportSlowSubscriber } from './slow-subscribers.js';
 import { pace, takeTurn } from './turns.js';
 
@@ -53,7 +53,7 @@ export async function assertCursorKept(events: Pick<EventStore, 'horizon'>, tena
  * `bufferEvents`; past that the stream drops them, fails with a SlowSubscriberError and reports it
  * for `subscriber` (see slow-subscribers.ts), which resumes from its last cursor. A cursor below the
  * tenant's retention horizon, or one the pruner overtakes during a replay, fails the stream with a
- * CursorExpiredError, never a silent skip.
+ * CursorExpiredError, never a silent skip. Like any Repeater, it starts on its first pull.
  */
 export function openEventStream({
   bus,
@@ -73,15 +73,8 @@ export function openEventStream({
   bufferEvents?: number;
   /** Whose stream this is (the operation's context), to report it when it falls behind. */
   subscriber?: object;
-}): AsyncIterableIterator<StoredEvent> {
-  const queue = createAsyncQueue<BusMessage>({
-    limit: bufferEvents,
-    onOverflow: (error) => {
-      unlisten();
-      reportSlowSubscriber(subscriber, error);
-    },
-  });
-  const unlisten = bus.listen(tenantId, (m) => queue.push(m));
+}): Repeater<StoredEvent> {
+  let stopped = false;
 
   async function* readLog(from: number, toInclusive: number | null, logFilter: EventFilter | null): AsyncGenerator<StoredEvent> {
     let cursor = from;
@@ -90,7 +83,7 @@ export function openEventStream({
       // subscribers run between the pages of many replays.
       await takeTurn();
       // The reader may have left while this stream waited for its turn.
-      if (finished) return;
+      if (stopped) return;
       const page = await events.list(tenantId, {
         filter: logFilter,
         afterSeq: cursor,
@@ -110,62 +103,50 @@ export function openEventStream({
     }
   }
 
-  async function* run(): AsyncGenerator<StoredEvent> {
-    const head = (await events.head(tenantId)) ?? 0;
-    let position = Math.max(head, afterSeq ?? 0);
-    if (afterSeq !== null && afterSeq < head) yield* readLog(afterSeq, head, filter);
-    // Nothing to replay: the log may also be empty because everything after the cursor was pruned.
-    else if (afterSeq !== null) await assertCursorKept(events, tenantId, afterSeq);
-    for (;;) {
-      const r = await queue.next();
-      if (r.done) return;
-      const { event, prevSeq } = r.value;
-      if (event.seq <= position) continue;
-      if (prevSeq !== null && prevSeq > position) {
-        for await (const missed of readLog(position, event.seq - 1, null)) {
-          position = missed.seq;
-          if (matchesFilter(missed, filter)) yield missed;
+  return new Repeater<StoredEvent>(async (push, stop) => {
+    const live = bus.subscribe(tenantId, { bufferEvents, onOverflow: (error) => reportSlowSubscriber(subscriber, error) });
+    // A subscription listens from its first pull: this one makes the bus listen before the head is read (step 1).
+    let pulled = live.next();
+    void stop.then(() => {
+      stopped = true;
+      // Stops listening, and ends a wait for the next live message.
+      void live.return();
+    });
+    try {
+      const head = (await events.head(tenantId)) ?? 0;
+      let position = Math.max(head, afterSeq ?? 0);
+      if (afterSeq !== null && afterSeq < head) {
+        for await (const e of readLog(afterSeq, head, filter)) {
+          await push(e);
+          if (stopped) return;
         }
       }
-      position = event.seq;
-      if (matchesFilter(event, filter)) {
-        yield event;
-        // Only within a burst (a batch delivery): one live event at a time never waits.
-        if (queue.size() > 0) await pace();
+      // Nothing to replay: the log may also be empty because everything after the cursor was pruned.
+      else if (afterSeq !== null) await assertCursorKept(events, tenantId, afterSeq);
+      for (;;) {
+        const r = await pulled;
+        if (r.done || stopped) return;
+        const { event, prevSeq } = r.value;
+        if (event.seq > position) {
+          if (prevSeq !== null && prevSeq > position) {
+            for await (const missed of readLog(position, event.seq - 1, null)) {
+              position = missed.seq;
+              if (matchesFilter(missed, filter)) await push(missed);
+              if (stopped) return;
+            }
+          }
+          position = event.seq;
+          if (matchesFilter(event, filter)) {
+            await push(event);
+            // Only within a burst (a batch delivery): one live event at a time never waits.
+            if (live.behind()) await pace();
+          }
+        }
+        pulled = live.next();
       }
+    } finally {
+      // However the algorithm ends: the reader left, or an error that fails its next pull.
+      stop();
     }
-  }
-
-  const inner = run();
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    unlisten();
-    queue.close();
-  };
-  return {
-    next: async () => {
-      try {
-        const r = await inner.next();
-        if (r.done) finish();
-        return r;
-      } catch (error) {
-        finish();
-        throw error;
-      }
-    },
-    return: async () => {
-      finish();
-      await inner.return(undefined);
-      return { value: undefined, done: true };
-    },
-    throw: async (error: unknown) => {
-      finish();
-      return inner.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  });
 }

@@ -10,45 +10,45 @@ import type { ExecutionResult } from 'graphql';
  * `expand` (wrapped around the socket's send) splices the payload's JSON, serialized once, in place
  * of the token. The token holds a per-process random nonce behind a NUL character, so no client id
  * or event data can forge one; a message without a token passes through untouched.
+ *
+ * One slot is enough: graphql-ws serializes a message and hands it to the socket's send in one
+ * synchronous step, so the placeholder being serialized leaves its payload in the slot and the send
+ * that follows takes it. Only the latest result's placeholder is kept, for its other subscribers.
  */
 export function createSharedFrames() {
-  const prefix = `\u0000hg-frame:${randomBytes(8).toString('hex')}:`;
-  // How the token's opening looks inside serialized JSON (the NUL is escaped).
-  const quoted = `"${JSON.stringify(prefix).slice(1, -1)}`;
-  const byResult = new WeakMap<object, object>();
-  const jsonByToken = new Map<string, string>();
-  // A token lives as long as its result object: every send expands it in the same synchronous step
-  // that serialized it, while graphql-ws still holds the result.
-  const forget = new FinalizationRegistry<string>((token) => jsonByToken.delete(token));
-  let counter = 0;
+  const token = `\u0000hg-frame:${randomBytes(8).toString('hex')}`;
+  // How the token looks inside serialized JSON (the NUL is escaped).
+  const quoted = JSON.stringify(token);
+  let latest: { result: ExecutionResult; placeholder: object } | null = null;
+  /** The payload of the placeholder serialized last, until the send that follows takes it. */
+  let slot: string | null = null;
 
   return {
     /** The payload graphql-ws should send for `result`: the same small placeholder for every subscriber. */
     placeholder(result: ExecutionResult): object {
-      let p = byResult.get(result);
-      if (p) return p;
+      if (latest?.result === result) return latest.placeholder;
       const { errors, ...rest } = result;
       // The payload graphql-ws itself would build.
       const json = JSON.stringify({ ...rest, ...(errors && { errors: errors.map((e) => e.toJSON()) }) });
-      const token = `${prefix}${++counter}`;
-      jsonByToken.set(token, json);
-      forget.register(result, token);
-      p = { toJSON: () => token };
-      byResult.set(result, p);
-      return p;
+      const placeholder = {
+        toJSON: () => {
+          slot = json;
+          return token;
+        },
+      };
+      latest = { result, placeholder };
+      return placeholder;
     },
     /** A serialized graphql-ws message with its placeholder token replaced by the payload's JSON. */
     expand(message: string): string {
+      const json = slot;
+      slot = null;
+      if (json === null) return message;
       const start = message.lastIndexOf(quoted);
-      if (start < 0) return message;
-      const end = message.indexOf('"', start + quoted.length);
-      if (end < 0) return message;
-      const token = JSON.parse(message.slice(start, end + 1)) as string;
-      const json = jsonByToken.get(token);
-      return json === undefined ? message : `${message.slice(0, start)}${json}${message.slice(end + 1)}`;
+      return start < 0 ? message : `${message.slice(0, start)}${json}${message.slice(start + quoted.length)}`;
     },
-    /** Tokens alive now (tests). */
-    size: () => jsonByToken.size,
+    /** Payloads held now: the latest result's (tests). */
+    size: () => (latest ? 1 : 0),
   };
 }
 export type SharedFrames = ReturnType<typeof createSharedFrames>;

@@ -1,13 +1,12 @@
 import { type DocumentNode, type ExecutionResult, getOperationAST, Kind, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { createAsyncQueue } from './async-queue.js';
-import { reportSlowSubscriber } from './slow-subscribers.js';
+import { type BoundedSource, boundedSource, reportSlowSubscriber } from './slow-subscribers.js';
 
 type Result = ExecutionResult;
 
 interface Hub {
-  /** One subscriber's view; `subscriber` (its context) is reported if it falls behind. */
-  attach(subscriber: object): AsyncIterableIterator<Result> | null;
+  /** One subscriber's view, or null once the hub has closed; `subscriber` (its context) is reported if it falls behind. */
+  attach(subscriber: object): BoundedSource<Result> | null;
 }
 
 const printed = new WeakMap<DocumentNode, string>();
@@ -19,6 +18,8 @@ const printed = new WeakMap<DocumentNode, string>();
  *
  * Each subscriber has its own buffer of `bufferEvents` results: one that falls further behind is
  * detached and reported slow (slow-subscribers.ts) while the others go on; the hub never waits.
+ * A subscriber receives what the source produces from its first pull on; when the source fails,
+ * every subscriber gets its error (after what it has buffered), as an unshared subscription would.
  * Limits that count subscribers (graphql/limits.ts) wrap each attached view, so a shared execution
  * still counts once per subscriber.
  */
@@ -85,66 +86,65 @@ function shareKey(
   return `${tenantId}\n${operationName ?? ''}\n${text}\n${JSON.stringify(variables ?? {})}`;
 }
 
-function createHub(source: AsyncIterableIterator<Result>, bufferEvents: number, onEmpty: () => void): Hub {
-  const consumers = new Set<ReturnType<typeof createAsyncQueue<Result>>>();
+function createHub(source: AsyncIterableIterator<Result>, bufferEvents: number, onClose: () => void): Hub {
+  const consumers = new Set<{ push: (result: Result) => void; stop: (error?: unknown) => void }>();
   let pumping = false;
   let closed = false;
+  /** What a view that starts after the close gets: undefined (the source ended) or an error. */
+  let closedWith: unknown;
 
   async function pump() {
     pumping = true;
+    let failure: unknown;
     try {
       for (;;) {
         const r = await source.next();
         if (r.done) break;
         for (const c of consumers) c.push(r.value);
       }
-    } catch {
-      // The source failed: end every consumer; each client sees completion and can resubscribe with `after`.
+    } catch (error) {
+      failure = error;
     }
-    close();
+    close(failure);
   }
 
-  function close() {
+  function close(error?: unknown) {
     if (closed) return;
     closed = true;
-    onEmpty();
-    for (const c of consumers) c.close();
+    closedWith = error;
+    onClose();
+    for (const c of consumers) c.stop(error);
     consumers.clear();
     void source.return?.();
   }
 
+  // A view joins on its first pull, which graphql-ws and SSE make in the turn they get it: so a hub left
+  // with nobody closes a turn later, unless a view joined meanwhile (one dropped before pulling never does).
+  const closeIfEmpty = () =>
+    setImmediate(() => {
+      if (consumers.size === 0) close(new Error('the shared subscription closed before this subscriber started; subscribe again'));
+    });
+
   return {
     attach(subscriber) {
       if (closed) return null;
-      const queue = createAsyncQueue<Result>({
-        limit: bufferEvents,
-        onOverflow: (error) => {
-          // Out of the pump's loop over consumers; the queue already dropped its buffer.
-          queueMicrotask(detach);
-          reportSlowSubscriber(subscriber, error);
+      closeIfEmpty();
+      return boundedSource<Result>(
+        bufferEvents,
+        (push, stop) => {
+          if (closed) {
+            stop(closedWith);
+            return () => {};
+          }
+          const consumer = { push, stop };
+          consumers.add(consumer);
+          if (!pumping) void pump();
+          return () => {
+            if (consumers.delete(consumer) && consumers.size === 0) closeIfEmpty();
+          };
         },
-      });
-      consumers.add(queue);
-      if (!pumping) void pump();
-      const detach = () => {
-        if (!consumers.delete(queue)) return;
-        queue.close();
-        if (consumers.size === 0) close();
-      };
-      return {
-        next: () => queue.next(),
-        return: async () => {
-          detach();
-          return { value: undefined, done: true };
-        },
-        throw: async (error: unknown) => {
-          detach();
-          throw error;
-        },
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-      };
+        (error) => reportSlowSubscriber(subscriber, error),
+      );
     },
   };
 }

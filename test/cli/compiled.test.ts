@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { leftover } from '../utils/leftovers.js';
 import { hookgraph, REPO, scratch } from './run.js';
 
 /**
@@ -12,6 +13,7 @@ import { hookgraph, REPO, scratch } from './run.js';
  */
 describe('the compiled hookgraph command', () => {
   const pkg = mkdtempSync(join(tmpdir(), 'hookgraph-package-'));
+  leftover(() => rmSync(pkg, { recursive: true, force: true }));
   const s = scratch();
   const bin = join(pkg, 'bin', 'hookgraph.js');
 
@@ -20,10 +22,6 @@ describe('the compiled hookgraph command', () => {
     mkdirSync(join(pkg, 'bin'));
     copyFileSync(join(REPO, 'bin', 'hookgraph.js'), bin);
     symlinkSync(join(REPO, 'node_modules'), join(pkg, 'node_modules'), 'dir');
-  });
-  afterAll(() => {
-    rmSync(pkg, { recursive: true, force: true });
-    s.dispose();
   });
 
   it('tells to run `npm run build` when dist/ is missing, with exit code 1', async () => {

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hookgraph, REPO, scratch } from './run.js';
 
 describe('where hookgraph finds its database', () => {
   const s = scratch();
-  afterAll(s.dispose);
 
   it('finds the same keys from another working directory as from the package root when HOOKGRAPH_DATA_DIR is set', async () => {
     // No DATABASE_URL: the data directory alone places the database.

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../utils/app.js';
-import { detectServices, serviceUrls } from '../utils/services.js';
+import { serviceUrls } from '../../scripts/services.js';
+import { detectServices } from '../utils/services.js';
 import { hasStack, hookgraph, scratch } from './run.js';
 
 interface Check {
@@ -41,7 +42,6 @@ describe('hookgraph doctor', () => {
     const connected = await hookgraph(['sandbox', 'connect', '--tenant', 'acme', '--create'], { env });
     expect(connected.code).toBe(0);
   }, 60_000);
-  afterAll(s.dispose);
 
   it('passes every check against a running gateway, with one line per connected vendor, and exits 0', async () => {
     const t = await startTestApp({ databaseUrl: s.env.DATABASE_URL, secretKey: s.secretKey, config: { port } });
@@ -118,7 +118,6 @@ describe('hookgraph doctor', () => {
 describe('hookgraph doctor with Redis', async () => {
   const services = await detectServices();
   const s = scratch('hookgraph-doctor-redis-');
-  afterAll(s.dispose);
 
   it.skipIf(!services.redis)(
     'answers PING from the configured Redis',

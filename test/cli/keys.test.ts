@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/store.js';
 import { hasStack, hookgraph, scratch } from './run.js';
 
 describe('hookgraph keys', () => {
   const s = scratch();
-  afterAll(s.dispose);
   const cli = (...args: string[]) => hookgraph(args, { env: s.env });
   const open = () => createStore({ databaseUrl: s.env.DATABASE_URL, secretKey: Buffer.from(s.secretKey, 'base64') });
 

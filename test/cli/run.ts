@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { leftover } from '../utils/leftovers.js';
 
 /** The repository (the package root): where package.json, src/ and bin/ are. */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,12 +43,13 @@ export function hookgraph(args: readonly string[], { env = {}, cwd = REPO, entry
   });
 }
 
-/** A data directory of its own (SQLite file, key) and the environment that points the CLI at it. */
+/** A data directory of its own (SQLite file, key), on the leftovers list, and the environment that points the CLI at it. */
 export function scratch(prefix = 'hookgraph-cli-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const secretKey = randomBytes(32).toString('base64');
   const env = { HOOKGRAPH_DATA_DIR: dir, HOOKGRAPH_SECRET_KEY: secretKey, DATABASE_URL: `file:${join(dir, 'hookgraph.sqlite')}` };
-  return { dir, secretKey, env, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  leftover(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, secretKey, env };
 }
 
 /** Whether an output holds a stack trace line (`    at fn (file:line:col)`). */

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/store.js';
 import { CreateWebhookDocument, TriggerSandboxEventDocument } from '../generated/graphql.js';
 import { startTestApp } from '../utils/app.js';
@@ -17,7 +17,6 @@ async function freePort(): Promise<number> {
 
 describe('hookgraph sandbox connect', () => {
   const s = scratch('hookgraph-cli-sandbox-');
-  afterAll(s.dispose);
   const cli = (port: number, ...args: string[]) =>
     hookgraph(args, { env: { ...s.env, HOOKGRAPH_SANDBOX: '1', HOST: '127.0.0.1', PORT: String(port) } });
 

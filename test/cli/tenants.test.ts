@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/store.js';
 import { hookgraph, scratch } from './run.js';
 
 describe('hookgraph tenants', () => {
   const s = scratch();
-  afterAll(s.dispose);
   const cli = (...args: string[]) => hookgraph(args, { env: { ...s.env, PORT: '4711' } });
   const retentionOf = async (name: string) => {
     const store = await createStore({ databaseUrl: s.env.DATABASE_URL, secretKey: Buffer.from(s.secretKey, 'base64') });

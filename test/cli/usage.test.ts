@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasStack, hookgraph, REPO, scratch } from './run.js';
 
 const COMMANDS = [
@@ -22,7 +22,6 @@ const COMMANDS = [
 
 describe('hookgraph usage', () => {
   const s = scratch();
-  afterAll(s.dispose);
 
   it('prints usage on stdout and exits 0 for --help and -h on every command and subcommand, starting nothing', async () => {
     for (const flag of ['--help', '-h']) {

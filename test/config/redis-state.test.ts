@@ -2,13 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/event.js';
-import { type BusMessage, createEventBus } from '../../src/pubsub.js';
+import { type BusMessage, createEventBus } from '../../src/stream/bus.js';
 import { services } from '../utils/services.js';
-import { cleanup, listenOn } from './spawn-server.js';
-
-afterEach(cleanup);
+import { listenOn } from './spawn-server.js';
 
 function event(tenantId: string, seq: number): StoredEvent {
   return {

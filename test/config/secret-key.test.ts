@@ -1,23 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
 import { createSealer } from '../../src/crypto.js';
 import { openDb } from '../../src/store/db.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
 import { createStore } from '../../src/store/store.js';
-import { createTestDatabase, storeBackends, type TestDatabase } from '../utils/databases.js';
-
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  for (const d of databases.splice(0)) await d.drop();
-});
-
-async function database(backend: 'sqlite' | 'postgres'): Promise<TestDatabase> {
-  const db = await createTestDatabase(backend);
-  databases.push(db);
-  return db;
-}
+import { createTestDatabase, storeBackends } from '../utils/databases.js';
 
 /** The ConfigError a start with `secretKey` meets, or null when it opens. */
 async function startWith(url: string, secretKey: Buffer, keyOrigin?: string): Promise<ConfigError | null> {
@@ -33,7 +22,7 @@ async function startWith(url: string, secretKey: Buffer, keyOrigin?: string): Pr
 
 describe.each(storeBackends)('the key check on %s', (backend) => {
   it('lets the key the database was created with in again, and stops any other with one line naming the variable', async () => {
-    const db = await database(backend);
+    const db = await createTestDatabase(backend);
     const keyA = randomBytes(32);
     expect(await startWith(db.url, keyA)).toBeNull();
     expect(await startWith(db.url, keyA)).toBeNull();
@@ -52,7 +41,7 @@ describe.each(storeBackends)('the key check on %s', (backend) => {
   });
 
   it('on a database from before the check, accepts only the key that opens its sealed credentials, then records it', async () => {
-    const db = await database(backend);
+    const db = await createTestDatabase(backend);
     const keyA = randomBytes(32);
     // A database as 0005 left it, holding one connection sealed with key A.
     const old = openDb(db.url);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { leftover } from '../utils/leftovers.js';
 
 /** One parsed pino line of the server's stdout. */
 export type LogLine = { level: number; msg: string } & Record<string, unknown>;
@@ -24,23 +25,16 @@ export interface ServerProcess {
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Processes and folders the tests started: `cleanup()` disposes whatever a failed test left. */
-const leftovers: (() => Promise<void> | void)[] = [];
-
-export async function cleanup(): Promise<void> {
-  for (const dispose of leftovers.splice(0).reverse()) await dispose();
-}
-
-/** A temp folder for HOOKGRAPH_DATA_DIR, removed by cleanup(). */
+/** A temp folder for HOOKGRAPH_DATA_DIR, on the leftovers list. */
 export function tempDataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hookgraph-config-'));
-  leftovers.push(() => rmSync(dir, { recursive: true, force: true }));
+  leftover(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
 /**
  * `node --import tsx src/server.ts` with only PATH and HOME from this process plus `env`: nothing of the
- * developer's shell (a DATABASE_URL, a NODE_ENV) leaks in.
+ * developer's shell (a DATABASE_URL, a NODE_ENV) leaks in. The process is on the leftovers list.
  */
 export function spawnServer(env: Record<string, string>): ServerProcess {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -68,11 +62,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     done = true;
     for (const wake of waiters) wake();
   });
-  leftovers.push(async () => {
-    if (done) return;
-    child.kill('SIGKILL');
-    await exited;
-  });
+  leftover(child);
 
   const proc: ServerProcess = {
     lines,
@@ -121,7 +111,7 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Listens on `port` (0: any) on loopback until cleanup; `onConnection` decides what each connection gets. */
+/** Listens on `port` (0: any) on loopback, on the leftovers list; `onConnection` decides what each connection gets. */
 export async function listenOn(port: number, onConnection: (socket: Socket) => void = () => {}): Promise<{ server: Server; port: number }> {
   const server = createServer(onConnection);
   const sockets = new Set<Socket>();
@@ -133,7 +123,7 @@ export async function listenOn(port: number, onConnection: (socket: Socket) => v
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
-  leftovers.push(
+  leftover(
     () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, closedPort, listenOn, type ServerProcess, STACK_TRACE, spawnServer, tempDataDir } from './spawn-server.js';
+import { describe, expect, it } from 'vitest';
+import { closedPort, listenOn, type ServerProcess, STACK_TRACE, spawnServer, tempDataDir } from './spawn-server.js';
 
 const key = () => randomBytes(32).toString('base64');
-
-afterEach(cleanup);
 
 /** The process exits non-zero, its fatal lines are exactly `messages`, and nothing anywhere is a stack trace. */
 async function expectRefused(server: ServerProcess, messages: (string | RegExp)[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ProvidersDocument } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { gql, subscribeWs, wsClient } from '../utils/graphql.js';
@@ -10,7 +10,6 @@ describe('API keys guard every operation', () => {
     t = await startTestApp();
     acme = await t.tenant('acme');
   });
-  afterAll(() => t.stop());
 
   it('refuses an operation without a key: HTTP 401 and UNAUTHENTICATED', async () => {
     const res = await gql(t.url, null, ProvidersDocument);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeByIdDocument, ProviderDocument, ProvidersDocument } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { gqlData } from '../utils/graphql.js';
@@ -17,7 +17,6 @@ describe('providers query', () => {
     t = await startTestApp();
     tenant = await t.tenant();
   });
-  afterAll(() => t.stop());
 
   it('returns all five providers with complete catalogues and capabilities', async () => {
     const { providers } = await gqlData(t.url, tenant.key, ProvidersDocument);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/store/store.js';
 import {
   CreateWebhookDocument,
@@ -15,6 +15,8 @@ import {
 } from '../generated/graphql.js';
 import { createTestDatabase, type TestDatabase } from '../utils/databases.js';
 import { gqlData, subscribeWs, wsClient } from '../utils/graphql.js';
+import { leftover } from '../utils/leftovers.js';
+import { metricValue } from '../utils/metrics.js';
 import { services } from '../utils/services.js';
 
 interface Replica {
@@ -30,6 +32,7 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
   let db: TestDatabase;
   let store: Store;
   const dataDir = mkdtempSync(join(tmpdir(), 'hookgraph-replicas-'));
+  leftover(() => rmSync(dataDir, { recursive: true, force: true }));
   const secret = randomBytes(32).toString('base64');
   const prefix = `hgrep-${randomBytes(4).toString('hex')}`;
   const replicas: Replica[] = [];
@@ -52,6 +55,7 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    leftover(child);
     const output: string[] = [];
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`replica ${name} did not start: ${output.join('')}`)), 30_000);
@@ -75,18 +79,11 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
     db = await createTestDatabase('postgres');
     // Both replicas migrate the same empty schema at once: the migrator's lock makes that safe.
     await Promise.all([startReplica('a'), startReplica('b')]);
-    store = await createStore({ databaseUrl: db.url, secretKey: Buffer.from(secret, 'base64') });
+    store = leftover(await createStore({ databaseUrl: db.url, secretKey: Buffer.from(secret, 'base64') }));
     const { tenant } = await store.tenants.getOrCreate('replicated');
     tenantId = tenant.id;
     key = (await store.apiKeys.create(tenant.id, 'test')).key;
   }, 60_000);
-
-  afterAll(async () => {
-    for (const r of replicas) r.child.kill('SIGKILL');
-    await store?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   const [A, B] = [() => replicas[0] as Replica, () => replicas[1] as Replica];
 
@@ -100,6 +97,37 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
       }),
     });
     return ((await res.json()) as { data: { connectSandbox: { __typename: string } } }).data.connectSandbox.__typename;
+  }
+
+  /** The RootFi webhook's delivery URL (replica A's, where it was created) and its secret. */
+  async function rootfiHook(): Promise<{ url: string; secret: string }> {
+    const { webhooks } = await gqlData(B().url, key, WebhooksDocument, { provider: 'ROOTFI' });
+    const url = webhooks.edges[0]?.node.deliveryUrl as string;
+    const rawId = /\/hooks\/([0-9a-f-]{36})\//.exec(url)?.[1] as string;
+    const { secret } = (await store.webhooks.secrets(tenantId, rawId)) as { secret: string };
+    return { url, secret };
+  }
+
+  /**
+   * A RootFi CONNECTION_CHANGED delivery to replica A: an event of the tenant that the sync.completed
+   * subscribers do not match, published on A's Redis connection after everything A published before it.
+   */
+  async function markOnA(n: number): Promise<void> {
+    const { url, secret } = await rootfiHook();
+    const body = JSON.stringify({
+      rootfi_id: `marker-${n}-${randomBytes(4).toString('hex')}`,
+      webhook_type: 'CONNECTION_CHANGED',
+      company_id: 1,
+      created_at: new Date().toISOString(),
+      integration_type: 'XERO',
+      connection_status: 'HEALTHY',
+    });
+    const res = await fetch(url.replace(/^http:\/\/[0-9.:]+/, A().url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hookgraph-secret': secret },
+      body,
+    });
+    expect(res.status).toBe(200);
   }
 
   it('shows webhooks created on one replica on the other', async () => {
@@ -117,11 +145,17 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
   it('delivers events ingested on replica A to a subscriber on replica B exactly once, and resumes on A with no gap', async () => {
     const clientB = wsClient(B().url, key);
     const onB = subscribeWs<OnEventsSubscription>(clientB, OnEventsDocument, { filter: { types: ['sync.completed'] } });
-    await new Promise((r) => setTimeout(r, 500));
+    const markers = subscribeWs<OnEventsSubscription>(clientB, OnEventsDocument, { filter: { types: ['connection.changed'] } });
+    // Both subscriptions run on B, and B hears A through Redis: a marker from A arrived.
+    await expect.poll(() => metricValue(B().url, 'hookgraph_subscriptions_active{transport="graphql-ws"}'), { timeout: 10_000 }).toBe(2);
+    await markOnA(1);
+    await markers.waitFor(1, 10_000);
     for (let i = 0; i < 5; i++)
       await gqlData(A().url, key, TriggerSandboxEventDocument, { provider: 'ROOTFI', eventType: 'SYNC_COMPLETED' });
     const got = await onB.waitFor(5, 10_000);
-    await new Promise((r) => setTimeout(r, 300));
+    // Exactly once: a second marker follows any repeat of the five on the same Redis channel.
+    await markOnA(2);
+    await markers.waitFor(2, 10_000);
     expect(onB.items).toHaveLength(5);
     expect(new Set(got.map((g) => g.events.id)).size).toBe(5);
     onB.stop();
@@ -140,15 +174,10 @@ describe.skipIf(!haveServices)('several replicas on PostgreSQL and Redis', () =>
       (e) => e.node.id,
     );
     expect([...got, ...resumed].map((g) => g.events.id)).toEqual(log);
-    onA.stop();
-    await clientA.dispose();
   }, 30_000);
 
   it('loses no acknowledged event when a replica is killed mid-stream', async () => {
-    const { webhooks } = await gqlData(B().url, key, WebhooksDocument, { provider: 'ROOTFI' });
-    const url = webhooks.edges[0]?.node.deliveryUrl as string;
-    const rawId = /\/hooks\/([0-9a-f-]{36})\//.exec(url)?.[1] as string;
-    const { secret: hookSecret } = (await store.webhooks.secrets(tenantId, rawId)) as { secret: string };
+    const { url, secret: hookSecret } = await rootfiHook();
     const viaB = url.replace(/^http:\/\/[0-9.:]+/, B().url);
     const acked: string[] = [];
     const victim = A();

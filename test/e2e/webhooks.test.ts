@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKey } from '../../src/domain/provider-key.js';
 import {
   ConnectProviderDocument,
@@ -40,7 +40,6 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     tenant = await t.tenant('webhooks');
     for (const p of PROVIDERS) await t.connectSandbox(tenant, p);
   });
-  afterAll(() => t.stop());
 
   const vendorRequests = (p: ProviderKey) => t.app.services.sandbox?.vendors[p].requests ?? [];
 
@@ -262,7 +261,6 @@ describe('vendor state and test deliveries through GraphQL', () => {
     await t.connectSandbox(tenant, 'SUPEROFFICE');
     await t.connectSandbox(tenant, 'DESKERA');
   });
-  afterAll(() => t.stop());
 
   async function create(provider: ProviderKey, events: string[]) {
     const { createWebhook } = await gqlData(t.url, tenant.key, CreateWebhookDocument, { input: { provider, events } });
@@ -314,7 +312,6 @@ describe('Deskera token refresh through the gateway', () => {
     tenant = await t.tenant();
     await t.connectSandbox(tenant, 'DESKERA');
   });
-  afterAll(() => t.stop());
 
   it('refreshes an expired access token once, re-seals it, and the request succeeds', async () => {
     const before = (await t.app.services.store.connections.get(tenant.id, 'DESKERA'))?.credentials as { accessToken: string };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createCursorCodec } from '../../src/schema/ids.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { newEvent } from '../utils/events.js';
@@ -94,7 +94,6 @@ describe('event cursors over GraphQL', () => {
       }
     }
   });
-  afterAll(() => t.stop());
 
   const page = async (tenant: TestTenant, variables: Record<string, unknown> = {}) => gql<Page>(t.url, tenant.key, PAGE, variables);
 
@@ -160,5 +159,73 @@ describe('event cursors over GraphQL', () => {
     const text = await sse.text();
     expect(text).toContain('"code":"BAD_USER_INPUT"');
     expect(text).toContain('event: complete');
+  });
+});
+
+describe('webhook cursors', () => {
+  const key = randomBytes(32);
+  const acme = { id: 'tenant-acme' };
+
+  it('seal a keyset position per tenant and list kind: the same position gives the same cursor, any change none', () => {
+    const codec = createCursorCodec(key);
+    const position = '2026-11-30T10:00:00.000Z|0193f1c2-0000-7000-8000-000000000001';
+    const cursor = codec.seal(acme, 'webhook', position);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(cursor).not.toContain(Buffer.from(position).toString('base64url').slice(0, 8));
+    expect(createCursorCodec(Buffer.from(key)).seal({ ...acme }, 'webhook', position)).toBe(cursor);
+    expect(codec.open({ ...acme }, 'webhook', cursor)).toBe(position);
+    expect(codec.open({ id: 'tenant-globex' }, 'webhook', cursor)).toBeNull();
+    expect(codec.open(acme, 'event', cursor)).toBeNull();
+    for (let byte = 0; byte < Buffer.from(cursor, 'base64url').length; byte++) {
+      const bytes = Buffer.from(cursor, 'base64url');
+      bytes[byte] = (bytes[byte] as number) ^ 0x01;
+      expect(codec.open(acme, 'webhook', bytes.toString('base64url'))).toBeNull();
+    }
+    for (const junk of ['', 'garbage', 'x'.repeat(10_000), `${cursor}A`, position]) expect(codec.open(acme, 'webhook', junk)).toBeNull();
+  });
+});
+
+describe('webhook cursors over GraphQL', () => {
+  let t: TestApp;
+  let acme: TestTenant;
+  let globex: TestTenant;
+  type Webhooks = { webhooks: { edges: Array<{ cursor: string; node: { id: string } }> } };
+  const WEBHOOKS = 'query ($first: Int, $after: String) { webhooks(first: $first, after: $after) { edges { cursor node { id } } } }';
+  const CREATE = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) {
+    __typename ... on CreateWebhookSuccess { data { id } } ... on Error { message } } }`;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    acme = await t.tenant('acme');
+    globex = await t.tenant('globex');
+    for (const tenant of [acme, globex]) {
+      await t.connectSandbox(tenant, 'SUPEROFFICE');
+      for (let i = 0; i < 3; i++) {
+        const res = await gql<{ createWebhook: { __typename: string } }>(t.url, tenant.key, CREATE, {
+          input: { provider: 'SUPEROFFICE', events: ['contact.created'], name: `hook ${i}` },
+        });
+        expect(res.body.data?.createWebhook.__typename).toBe('CreateWebhookSuccess');
+      }
+    }
+  });
+
+  const list = async (tenant: TestTenant, variables: Record<string, unknown>) => gql<Webhooks>(t.url, tenant.key, WEBHOOKS, variables);
+
+  it('pages with opaque cursors: no gap, no duplicate', async () => {
+    const all = (await list(acme, { first: 10 })).body.data?.webhooks.edges ?? [];
+    expect(all).toHaveLength(3);
+    for (const e of all) expect(e.cursor).not.toContain('|');
+    const rest = (await list(acme, { first: 10, after: all[0]?.cursor })).body.data?.webhooks.edges ?? [];
+    expect(rest.map((e) => e.node.id)).toEqual(all.slice(1).map((e) => e.node.id));
+  });
+
+  it("answers BAD_USER_INPUT, never a 500, for another tenant's cursor, a plain `createdAt|id` one or garbage", async () => {
+    const theirs = (await list(globex, { first: 1 })).body.data?.webhooks.edges[0]?.cursor as string;
+    for (const cursor of [theirs, `${new Date(0).toISOString()}|x`, 'garbage']) {
+      const res = await list(acme, { first: 1, after: cursor });
+      expect(res.status).toBe(200);
+      expect(res.body.data ?? null).toBeNull();
+      expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    }
   });
 });

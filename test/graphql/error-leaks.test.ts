@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { gql, wsClient } from '../utils/graphql.js';
 
@@ -21,7 +21,6 @@ describe('errors and logs leak nothing a client sent, and no stack trace', () =>
   afterEach(() => {
     for (const undo of restore.splice(0)) undo();
   });
-  afterAll(() => t.stop());
 
   /** Sends one operation over HTTP and returns its answer with the log lines it caused. */
   async function send(query: string, variables?: Record<string, unknown>) {

@@ -1,6 +1,6 @@
 import { getIntrospectionQuery, print } from 'graphql';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   CreateWebhookDocument,
@@ -38,7 +38,6 @@ describe('GraphQL operation limits, with their defaults', () => {
     tenant = await t.tenant();
     await t.connectSandbox(tenant, 'SUPEROFFICE');
   });
-  afterAll(() => t.stop());
 
   it("let the README's operations, the tests' documents and GraphiQL's introspection through", async () => {
     await t.app.services.store.events.append(Array.from({ length: 20 }, () => newEvent(tenant.id, { payload: { n: 1 } })));
@@ -148,7 +147,6 @@ describe('graphql-ws messages', () => {
     t = await startTestApp();
     tenant = await t.tenant();
   });
-  afterAll(() => t.stop());
 
   it('closes a socket that sends a message larger than the largest body the gateway reads, and serves the next', async () => {
     const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
@@ -170,7 +168,6 @@ describe('the response-size ceiling', () => {
     t = await startTestApp();
     tenant = await t.tenant();
   });
-  afterAll(() => t.stop());
 
   it('stops reading stored payloads past 16 MiB in one operation, with an error per payload left out', async () => {
     const blob = 'x'.repeat(500_000);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { useSerializableResults } from '../../src/graphql/use-serializable-results.js';
 import { JSON_READ_MAX_DEPTH, jsonProblem } from '../../src/schema/scalars.js';
@@ -111,7 +111,6 @@ describe.each(storeBackends)('a payload nested 5,000 deep, stored before ingest 
     if (r.__typename !== 'CreateWebhookSuccess') throw new Error(r.__typename);
     deliveryUrl = r.data.deliveryUrl;
   });
-  afterAll(() => t.stop());
 
   /** Stores `ok, deep, ok` for the tenant straight through the store, the deep one as its raw JSON text. */
   async function storePoison(tenantId: string) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { wsClient } from '../utils/graphql.js';
 
@@ -22,7 +22,6 @@ describe('a client that keeps sending refused operations', () => {
     attacker = await t.tenant();
     bystander = await t.tenant();
   });
-  afterAll(() => t.stop());
 
   it('gets 429 once its burst of refusals is spent, while another tenant is served as usual', async () => {
     const statuses: number[] = [];

@@ -1,10 +1,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppendedEvent } from '../../src/domain/event.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { newEvent } from '../utils/events.js';
 import { gqlData, subscribeSse, subscribeWs, wsClient } from '../utils/graphql.js';
+import { metricValue } from '../utils/metrics.js';
 
 const EVENTS = `subscription($filter: EventFilter, $after: String) {
   events(filter: $filter, after: $after) { id cursor type }
@@ -28,7 +29,6 @@ describe('subscriptions per graphql-ws socket (default 50)', () => {
     t = await startTestApp();
     tenant = await t.tenant();
   });
-  afterAll(() => t.stop());
 
   it('refuses the 51st subscription on one socket with an error for it alone, while the other 50 carry on', async () => {
     const client = wsClient(t.url, tenant.key);
@@ -64,7 +64,6 @@ describe('the cost of a subscription', () => {
     t = await startTestApp();
     tenant = await t.tenant();
   });
-  afterAll(() => t.stop());
 
   // Thirty catalogues per event: 1 + 30 × 188 = 5,641.
   const costly = `subscription { events { ${Array.from({ length: 30 }, (_, i) => `p${i}: provider { eventTypes { name } }`).join(' ')} } }`;
@@ -78,7 +77,6 @@ describe('the cost of a subscription', () => {
     await expect.poll(() => codes(sse.errors)).toEqual(['COST_LIMIT']);
     sse.stop();
     expect(t.app.services.bus.listeners(tenant.id)).toBe(0);
-    await client.dispose();
   });
 });
 
@@ -96,10 +94,6 @@ describe('subscriptions per tenant, over graphql-ws and SSE together', () => {
     t = await startTestApp({ config: { limits: { maxSubscriptionsPerTenant: 3 } } });
     tenant = await t.tenant();
     other = await t.tenant();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
-    await t.stop();
   });
 
   it('refuses the subscription past the limit on either transport, and lets each freed place be taken again', async () => {
@@ -164,8 +158,8 @@ describe('subscriptions per tenant, over graphql-ws and SSE together', () => {
     const same = { filter: { types: ['invoice.*'] } };
     const shared = [client(), client(), client()].map((c) => subscribeWs<Received>(c, EVENTS, same));
     await expect.poll(() => t.app.services.bus.listeners(tenant.id)).toBe(1);
-    // One stream behind them, but three subscribers: the fourth is refused.
-    await new Promise((r) => setTimeout(r, 100));
+    // One stream behind them, but three subscribers, each counted once it runs: the fourth is refused.
+    await expect.poll(() => metricValue(t.url, 'hookgraph_subscriptions_active{transport="graphql-ws"}')).toBe(3);
     const fourth = subscribeWs<Received>(client(), EVENTS, same);
     await expect.poll(() => codes(fourth.errors)).toEqual(['SUBSCRIPTION_LIMIT']);
     await publish(t, tenant);
@@ -185,7 +179,6 @@ describe('a flood of replaying subscriptions on one socket', () => {
     victim = await t.tenant();
     await t.connectSandbox(victim, 'BOOQABLE');
   });
-  afterAll(() => t.stop());
 
   it("closes a socket that floods subscribe messages, and does not hold up another tenant's delivery while 50 replays run", async () => {
     // 1,200 stored events: each accepted replay reads three pages.

@@ -1,14 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/domain/errors.js';
 import { readBody } from '../../src/ingest/read-body.js';
+import { leftover } from '../utils/leftovers.js';
 import { openRaw, parseResponse, type RawClient } from './raw-client.js';
-
-const leftovers: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const dispose of leftovers.splice(0).reverse()) await dispose();
-});
 
 /** A server answering like the ingest route: the body's length, or the DeliveryError's status (408 closes). */
 async function reader(timeoutMs: number): Promise<string> {
@@ -23,19 +19,15 @@ async function reader(timeoutMs: number): Promise<string> {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  leftovers.push(
-    () => new Promise((resolve) => server.close(resolve)),
-    () => server.closeAllConnections(),
-  );
+  leftover(server);
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 async function trickling(url: string, declared: number): Promise<RawClient> {
   const client = await openRaw(url);
-  leftovers.push(() => client.destroy());
   client.write(`POST /hooks/x HTTP/1.1\r\nHost: h\r\nContent-Length: ${declared}\r\n\r\n`);
   const timer = setInterval(() => (client.isClosed ? clearInterval(timer) : client.write('a')), 100);
-  leftovers.push(() => clearInterval(timer));
+  leftover(() => clearInterval(timer));
   return client;
 }
 

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { leftover } from '../utils/leftovers.js';
 
 /** A TCP connection that sends exactly the bytes a test writes, for requests no HTTP client would send. */
 export interface RawClient {
@@ -14,7 +15,7 @@ export interface RawClient {
   destroy(): void;
 }
 
-/** Opens a raw connection to the gateway at `baseUrl` once it is connected. */
+/** Opens a raw connection to the gateway at `baseUrl` once it is connected; it is on the leftovers list. */
 export function openRaw(baseUrl: string): Promise<RawClient> {
   const { hostname, port } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
@@ -66,6 +67,7 @@ export function openRaw(baseUrl: string): Promise<RawClient> {
     },
     destroy: () => socket.destroy(),
   };
+  leftover(client);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(client));
     socket.once('error', reject);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BAD_TARGET_MESSAGE } from '../../src/http/request-target.js';
 import { CreateWebhookDocument } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
@@ -25,7 +25,6 @@ describe('request targets and Host headers, sent as raw bytes', () => {
     if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(createWebhook.__typename);
     deliveryPath = new URL(createWebhook.data.deliveryUrl).pathname;
   });
-  afterAll(() => t.stop());
 
   const delivery = (id: string) =>
     JSON.stringify({ id, created_at: '2026-02-01T10:00:00Z', event: 'order.reserved', resource_type: 'orders', data: { id: 'o-1' } });

@@ -1,31 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Limits } from '../../src/config.js';
 import { CreateWebhookDocument, OnEventsDocument, type OnEventsSubscription } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { gqlData, subscribeSse, subscribeWs, wsClient } from '../utils/graphql.js';
+import { leftover } from '../utils/leftovers.js';
 import { openRaw, parseResponse, type RawClient } from './raw-client.js';
 
-const leftovers: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const dispose of leftovers.splice(0).reverse()) await dispose();
-});
-
-async function app(limits: Partial<Limits>): Promise<TestApp> {
-  const t = await startTestApp({ config: { limits } });
-  leftovers.push(() => t.stop());
-  return t;
+function app(limits: Partial<Limits>): Promise<TestApp> {
+  return startTestApp({ config: { limits } });
 }
 
-async function raw(t: TestApp): Promise<RawClient> {
-  const client = await openRaw(t.url);
-  leftovers.push(() => client.destroy());
-  return client;
+function raw(t: TestApp): Promise<RawClient> {
+  return openRaw(t.url);
 }
 
 /** Writes one byte every `everyMs` until the connection closes: a sender trickling its request. */
 function trickle(client: RawClient, byte: string, everyMs = 100): void {
   const timer = setInterval(() => (client.isClosed ? clearInterval(timer) : client.write(byte)), everyMs);
-  leftovers.push(() => clearInterval(timer));
+  leftover(() => clearInterval(timer));
 }
 
 /** Rejects when `promise` takes longer than `ms`: what the test waits for must happen, and soon. */
@@ -112,13 +104,10 @@ describe('server timeouts', () => {
     const hook = await booqableWebhook(t, tenant);
     type Received = OnEventsSubscription['events'];
     const ws = wsClient(t.url, tenant.key);
-    leftovers.push(() => ws.dispose());
     const overWs = subscribeWs<{ events: Received }>(ws, OnEventsDocument, { filter: { webhookIds: [hook.id] } });
-    leftovers.push(() => overWs.stop());
     const overSse = subscribeSse<{ events: Received }>(t.url, tenant.key, OnEventsDocument, {
       filter: { webhookIds: [hook.id], providers: ['BOOQABLE'] },
     });
-    leftovers.push(() => overSse.stop());
     expect(await overSse.ready).toBe(200);
     await expect.poll(() => t.app.services.bus.listeners(tenant.id)).toBeGreaterThanOrEqual(2);
     // A request opened after both subscriptions, trickling: once the server has cut it, more than

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
+import { leftover } from '../utils/leftovers.js';
 import { authHeaders, createHooks, type Hook, PROTOTYPE_NAMES, REAL_NAME, VENDORS, type Vendor, vendorBody } from './vendors.js';
 
 /** Same seed, same deliveries: a failure replays exactly. */
@@ -278,11 +279,7 @@ describe('ingest under a generated flood of hostile deliveries', () => {
     t = await startTestApp();
     tenant = await t.tenant();
     hooks = await createHooks(t, tenant);
-    pool = new Pool(t.url, { connections: CONCURRENCY });
-  });
-  afterAll(async () => {
-    await pool?.close();
-    await t?.stop();
+    pool = leftover(new Pool(t.url, { connections: CONCURRENCY }));
   });
 
   it(`answers ${DELIVERIES.toLocaleString('en')} of them below 500, stays up, and stores only authentic events`, {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { EventsDocument } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
@@ -48,7 +48,6 @@ describe('hostile deliveries', () => {
     tenant = await t.tenant();
     hooks = await createHooks(t, tenant);
   });
-  afterAll(() => t.stop());
 
   describe.each(VENDORS)('to %s', (provider) => {
     it('refuses a body nested 5,000 levels deep (~10 KB) with a 400 naming the limit, before any reader can meet it', async () => {
@@ -160,7 +159,6 @@ describe('hostile deliveries', () => {
 
 describe('a 30,000-item Paybook V3 batch with the events limit raised', () => {
   let t: TestApp;
-  afterAll(() => t?.stop());
 
   it('is stored in time linear in its size: one body hash for the whole delivery, not one per item', async () => {
     t = await startTestApp({ config: { limits: { maxEventsPerDelivery: 50_000 } } });

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeDelivery } from '../../src/ingest/decode-delivery.js';
 import { createOffThreadDecoder } from '../../src/ingest/off-thread.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
@@ -23,7 +23,6 @@ describe('large deliveries, decoded on a worker thread', () => {
     tenant = await t.tenant();
     hooks = await createHooks(t, tenant);
   });
-  afterAll(() => t.stop());
 
   it('stores a 600 KB delivery exactly as sent, once, and answers its retry as a duplicate', async () => {
     const base = vendorBody('BOOQABLE', REAL_NAME.BOOQABLE, 'large-1') as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConnectSandboxDocument, CreateWebhookDocument, TriggerSandboxEventDocument, WebhookDocument } from '../generated/graphql.js';
 import { startTestApp, type TestApp } from '../utils/app.js';
 import { createTestDatabase } from '../utils/databases.js';
@@ -11,7 +11,6 @@ describe('connectSandbox', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-  afterAll(() => t.stop());
 
   it('connects one vendor, then the other four, keeping the first connection and its hooks', async () => {
     const tenant = await t.tenant();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKey } from '../../src/domain/provider-key.js';
 import {
   ConnectProviderDocument,
@@ -14,6 +14,7 @@ import {
 } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { gqlData } from '../utils/graphql.js';
+import { leftover } from '../utils/leftovers.js';
 
 const PROVIDERS: ProviderKey[] = ['DESKERA', 'BOOQABLE', 'PAYBOOK', 'ROOTFI', 'SUPEROFFICE'];
 const EVENT: Record<ProviderKey, string> = {
@@ -131,12 +132,8 @@ describe('the sandbox as an attacker sees it', () => {
       res.writeHead(200).end();
     });
     await new Promise<void>((resolve) => bait.listen(0, '127.0.0.1', resolve));
+    leftover(bait);
     baitUrl = `http://127.0.0.1:${(bait.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    bait?.closeAllConnections();
-    await new Promise((resolve) => bait?.close(resolve));
-    await t?.stop();
   });
 
   it('gives each connection random credentials and an account id that say nothing about the tenant', async () => {

@@ -8,9 +8,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import type { AppendedEvent, NewEvent } from '../../src/domain/event.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
 import { createPruner } from '../../src/store/retention.js';
-import { createSqliteAppend, fromWireResults, toWireRow } from '../../src/store/sqlite-append.js';
+import { createSqliteAppender } from '../../src/store/sqlite/appender.js';
+import { fromWireResults, toWireRow } from '../../src/store/sqlite/wire-row.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, storeBackends, type TestDatabase } from '../utils/databases.js';
 import { newEvent } from '../utils/events.js';
@@ -164,7 +165,7 @@ describe('retention on the SQLite appender', () => {
       const tenantId = randomUUID();
       sqlite.prepare('insert into tenants (id, name, created_at) values (?, ?, ?)').run(tenantId, 'acme', new Date().toISOString());
       // Generations of 4 keys: most of the old keys get merged into event_dedup, the last few stay in memory.
-      const raw = createSqliteAppend(sqlite, { generation: 4 });
+      const raw = createSqliteAppender(sqlite, { generation: 4 });
       const append = (events: NewEvent[]) => fromWireResults(events, raw(events.map(toWireRow))) as AppendedEvent[];
       const webhookId = randomUUID();
       const event = (key: string, receivedAt = new Date()) => newEvent(tenantId, { webhookId, dedupKey: key, receivedAt });

@@ -158,33 +158,27 @@ describe.each(storeBackends)('store on %s', (backend) => {
   });
 });
 
-describe('store on SQLite: the writer thread', () => {
-  let db: TestDatabase;
-  let store: Store;
-  beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    store = await createStore({ databaseUrl: db.url, secretKey: randomBytes(32) });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
-
-  const event = (tenantId: string, webhookId: string) => newEvent(tenantId, { webhookId });
-
-  it('settles a committed append on pollAppends, without waiting for an event-loop turn', async () => {
-    let settled = false;
-    const appended = store.events.append([event(randomUUID(), randomUUID())]).then(() => {
-      settled = true;
-    });
-    // This thread never returns to its event loop here, so the port's listener cannot run; only poll can.
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    for (let i = 0; i < 100 && !settled; i++) {
-      Atomics.wait(pause, 0, 0, 20);
-      store.pollAppends();
-      for (let j = 0; j < 10; j++) await null;
+describe('store on an in-memory SQLite database', () => {
+  it('appends, deduplicates and prunes on its own connection, through the same appender as the writer thread', async () => {
+    const store = await createStore({ databaseUrl: 'file::memory:', secretKey: randomBytes(32) });
+    try {
+      const { tenant } = await store.tenants.getOrCreate('acme');
+      const webhookId = randomUUID();
+      const old = newEvent(tenant.id, { webhookId, receivedAt: new Date(Date.now() - 2 * 86_400_000) });
+      const [a, twice] = await store.events.append([old, { ...old }]);
+      expect(a?.event.seq).toBe(1);
+      expect(twice).toBeNull();
+      const [b] = await store.events.append([newEvent(tenant.id, { webhookId })]);
+      expect(b?.prevSeq).toBe(1);
+      expect(await store.events.append([{ ...old }])).toEqual([null]);
+      // Rows written by the appender are in the reads' database: there is only one.
+      expect(await store.events.count(tenant.id)).toBe(2);
+      const yesterday = new Date(Date.now() - 86_400_000);
+      expect(await store.events.pruneBatch(tenant.id, yesterday, 10)).toMatchObject({ rows: 1, throughSeq: 1, more: false });
+      expect((await store.events.horizon(tenant.id)).seq).toBe(1);
+      expect((await store.events.list(tenant.id, { limit: 10, order: 'asc' })).map((e) => e.seq)).toEqual([2]);
+    } finally {
+      await store.close();
     }
-    expect(settled).toBe(true);
-    await appended;
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/domain/event.js';
-import { type BusMessage, createEventBus, type EventBus } from '../../src/pubsub.js';
+import { type BusMessage, createEventBus, type EventBus } from '../../src/stream/bus.js';
 import type { AppendedEvent } from '../../src/domain/event.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { openEventStream } from '../../src/stream/event-stream.js';

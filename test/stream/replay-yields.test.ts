@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventBus } from '../../src/pubsub.js';
+import { createEventBus } from '../../src/stream/bus.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { openEventStream } from '../../src/stream/event-stream.js';
 import { SlowSubscriberError, watchSlowSubscriber } from '../../src/stream/slow-subscribers.js';

@@ -11,6 +11,7 @@ import type { ProviderKey } from '../../src/domain/provider-key.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { ConnectSandboxDocument } from '../generated/graphql.js';
 import { gql } from './graphql.js';
+import { leftover, onlyOnce } from './leftovers.js';
 
 export interface TestTenant {
   id: string;
@@ -31,6 +32,7 @@ export interface TestApp {
   storedCredentials(tenant: TestTenant, provider: ProviderKey): Promise<Record<string, string>>;
   /** The sandbox account the tenant's connection credentials prove at the vendor. */
   sandboxAccount(tenant: TestTenant, provider: ProviderKey): Promise<string>;
+  /** Stops the app and removes its database and data folder; once (the leftovers list calls it too). */
   stop(): Promise<void>;
 }
 
@@ -46,7 +48,10 @@ export interface TestAppOptions {
   config?: ConfigOverrides;
 }
 
-/** Starts a real gateway on a loopback port with the sandbox vendors, an isolated database and silent-but-captured logs. */
+/**
+ * Starts a real gateway on a loopback port with the sandbox vendors, an isolated database and silent-but-captured
+ * logs, on the leftovers list (test/utils/leftovers.ts).
+ */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db: TestDatabase = options.databaseUrl
     ? { name: options.databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite', url: options.databaseUrl, drop: async () => {} }
@@ -82,7 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await buildApp(config, { logger, ...(options.dispatcher && { dispatcher: options.dispatcher }) });
   await app.start();
   let tenants = 0;
-  return {
+  return leftover<TestApp>({
     app,
     url: app.url,
     db,
@@ -108,10 +113,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!account) throw new Error(`${tenant.name} has no sandbox account at ${provider}`);
       return account;
     },
-    async stop() {
+    stop: onlyOnce(async () => {
       await app.stop();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+    }),
+  });
 }

@@ -1,40 +1,30 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createScratchSchema } from '../../scripts/services.js';
+import { leftover, onlyOnce } from './leftovers.js';
 import { services } from './services.js';
 
 export interface TestDatabase {
   name: 'sqlite' | 'postgres';
   url: string;
+  /** Removes the database; once, however often it is called (the leftovers list calls it too). */
   drop(): Promise<void>;
 }
 
-/** A fresh, isolated database: a temp SQLite file, or a PostgreSQL schema of its own. */
+/** A fresh, isolated database, on the leftovers list: a temp SQLite file, or a PostgreSQL schema of its own. */
 export async function createTestDatabase(kind: 'sqlite' | 'postgres'): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'hookgraph-test-'));
-    return { name: 'sqlite', url: `file:${join(dir, 'test.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      name: 'sqlite',
+      url: `file:${join(dir, 'test.sqlite')}`,
+      drop: leftover(onlyOnce(async () => rmSync(dir, { recursive: true, force: true }))),
+    };
   }
   if (!services.postgres) throw new Error('PostgreSQL is not available');
-  const schema = `hg_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: services.postgres });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(services.postgres);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    name: 'postgres',
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: services.postgres as string });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    },
-  };
+  const schema = await createScratchSchema(services.postgres);
+  return { name: 'postgres', url: schema.url, drop: leftover(onlyOnce(schema.drop)) };
 }
 
 /** The store backends this machine can run: SQLite always, PostgreSQL when reachable. */

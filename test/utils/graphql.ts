@@ -3,6 +3,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { request } from 'undici';
 import WebSocket from 'ws';
+import { leftover } from './leftovers.js';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -34,15 +35,18 @@ export async function gqlData<T, V = Record<string, unknown>>(url: string, key: 
   return res.body.data;
 }
 
+/** A lazy graphql-ws client of the gateway at `url`, on the leftovers list. */
 export function wsClient(url: string, key: string | null, extra: Partial<Parameters<typeof createClient>[0]> = {}): Client {
-  return createClient({
-    url: `${url.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: key === null ? {} : { authorization: `Bearer ${key}` },
-    retryAttempts: 0,
-    lazy: true,
-    ...extra,
-  });
+  return leftover(
+    createClient({
+      url: `${url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: key === null ? {} : { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+      lazy: true,
+      ...extra,
+    }),
+  );
 }
 
 export interface Collector<T> {
@@ -50,46 +54,60 @@ export interface Collector<T> {
   errors: unknown[];
   /** Resolves once `n` items arrived, or rejects after `timeoutMs`. */
   waitFor(n: number, timeoutMs?: number): Promise<T[]>;
+  /**
+   * Resolves, once an item matching `isMarker` arrived, with the items received before it; rejects after
+   * `timeoutMs`. How a test shows that something did not arrive: the marker is sent after it would have been.
+   */
+  before(isMarker: (item: T) => boolean, timeoutMs?: number): Promise<T[]>;
   stop(): void;
 }
 
 function makeCollector<T>(stop: () => void): Collector<T> & { push(item: T): void; fail(e: unknown): void } {
   const items: T[] = [];
   const errors: unknown[] = [];
-  let waiters: Array<{ n: number; resolve: () => void }> = [];
+  let waiters: Array<() => boolean> = [];
+  /** Resolves with `result()` once it is not null, or rejects with `expected` after `timeoutMs`. */
+  const until = (result: () => T[] | null, expected: string, timeoutMs: number): Promise<T[]> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== check);
+        reject(new Error(`expected ${expected}, got ${items.length} items; errors: ${JSON.stringify(errors)}`));
+      }, timeoutMs);
+      const check = () => {
+        const r = result();
+        if (r === null) return false;
+        clearTimeout(timer);
+        resolve(r);
+        return true;
+      };
+      if (!check()) waiters.push(check);
+    });
   return {
     items,
     errors,
     push(item) {
       items.push(item);
-      const ready = waiters.filter((w) => items.length >= w.n);
-      waiters = waiters.filter((w) => items.length < w.n);
-      for (const w of ready) w.resolve();
+      waiters = waiters.filter((check) => !check());
     },
     fail(e) {
       errors.push(e);
     },
-    waitFor(n, timeoutMs = 5_000) {
-      if (items.length >= n) return Promise.resolve(items.slice());
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`expected ${n} items, got ${items.length}; errors: ${JSON.stringify(errors)}`)),
-          timeoutMs,
-        );
-        waiters.push({
-          n,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve(items.slice());
-          },
-        });
-      });
+    waitFor: (n, timeoutMs = 5_000) => until(() => (items.length >= n ? items.slice() : null), `${n} items`, timeoutMs),
+    before(isMarker, timeoutMs = 5_000) {
+      return until(
+        () => {
+          const at = items.findIndex(isMarker);
+          return at === -1 ? null : items.slice(0, at);
+        },
+        'the marker',
+        timeoutMs,
+      );
     },
     stop,
   };
 }
 
-/** Subscribes over graphql-ws and collects `data` payloads. */
+/** Subscribes over graphql-ws and collects `data` payloads; the subscription is on the leftovers list. */
 export function subscribeWs<T, V = Record<string, unknown>>(client: Client, doc: Doc<T, V>, variables: V = {} as V): Collector<T> {
   let dispose = () => {};
   const c = makeCollector<T>(() => dispose());
@@ -101,10 +119,10 @@ export function subscribeWs<T, V = Record<string, unknown>>(client: Client, doc:
       complete: () => {},
     },
   );
-  return c;
+  return leftover(c);
 }
 
-/** Subscribes over SSE (graphql-yoga's text/event-stream) and collects `data` payloads. */
+/** Subscribes over SSE (graphql-yoga's text/event-stream) and collects `data` payloads; the stream is on the leftovers list. */
 export function subscribeSse<T, V = Record<string, unknown>>(
   url: string,
   key: string,
@@ -152,5 +170,5 @@ export function subscribeSse<T, V = Record<string, unknown>>(
     })();
     return res.status;
   })();
-  return Object.assign(c, { ready });
+  return leftover(Object.assign(c, { ready }));
 }

@@ -1,16 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SandboxVendor } from '../../src/sandbox/types.js';
+import { leftover, onlyOnce } from './leftovers.js';
 
 export interface SandboxServer {
   /** `http://127.0.0.1:<port>`; the vendor is mounted at `/sandbox/<slug>`. */
   origin: string;
   /** The mount URL: `${origin}/sandbox/<slug>`. */
   mountUrl: string;
+  /** Closes it; once (the leftovers list calls it too). */
   close(): Promise<void>;
 }
 
-/** Serves one sandbox vendor on a loopback port, mounted as the gateway mounts it. */
+/** Serves one sandbox vendor on a loopback port, mounted as the gateway mounts it; on the leftovers list. */
 export async function startSandboxServer(vendor: SandboxVendor): Promise<SandboxServer> {
   const slug = vendor.provider.toLowerCase();
   const prefix = `/sandbox/${slug}`;
@@ -26,13 +28,15 @@ export async function startSandboxServer(vendor: SandboxVendor): Promise<Sandbox
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  return leftover<SandboxServer>({
     origin,
     mountUrl: `${origin}${prefix}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+    close: onlyOnce(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
+  });
 }

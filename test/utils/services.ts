@@ -1,18 +1,10 @@
-import { servicesAvailable } from '../../bench/services.js';
+import { serviceUrls, servicesAvailable } from '../../scripts/services.js';
 
 type Env = Record<string, string | undefined>;
 
 /** Whether tests that need PostgreSQL and Redis must fail instead of skipping (CI sets HOOKGRAPH_REQUIRE_SERVICES=1). */
 export function servicesRequired(env: Env = process.env): boolean {
   return /^(1|true|yes|on)$/i.test(env['HOOKGRAPH_REQUIRE_SERVICES'] ?? '');
-}
-
-/** Connection strings for the service-backed tests, with this machine kind's defaults (test-only variables, not gateway settings). */
-export function serviceUrls(env: Env = process.env): { postgres: string; redis: string } {
-  return {
-    postgres: env['HOOKGRAPH_TEST_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/test',
-    redis: env['HOOKGRAPH_TEST_REDIS_URL'] || 'redis://127.0.0.1:6379',
-  };
 }
 
 export interface ServiceAvailability {

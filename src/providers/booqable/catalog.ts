@@ -1,4 +1,4 @@
-import type { ProviderEventType } from '../types.js';
+import { catalogue, isUnifiedType, slug, vendorType } from '../taxonomy.js';
 
 /** The 33 events the seed lists for `data[attributes][events]`, in its order. */
 const SEED_EVENTS = [
@@ -76,8 +76,6 @@ const DESCRIPTIONS: ReadonlyMap<string, string> = new Map([
   ['app.uninstalled', 'An app was uninstalled (payload: the app installation)'],
 ]);
 
-const UNIFIED = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
-
 /**
  * Unified type for a Booqable event name. Unknown names (Booqable adds events over time) keep
  * their own lower-cased name when it already has the `<noun>.<action>` form. The tables are Maps:
@@ -87,17 +85,15 @@ export function booqableUnifiedType(event: string): string {
   const renamed = RENAMED.get(event);
   if (renamed) return renamed;
   const lower = event.trim().toLowerCase();
-  if (UNIFIED.test(lower)) return lower;
-  const slug = lower.replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  return `booqable.${slug || 'unknown'}`;
+  if (isUnifiedType(lower)) return lower;
+  return vendorType('booqable', slug(lower).replace(/^_+|_+$/g, ''));
 }
 
 /** Every name Booqable accepts in `events`: 33 from the seed + 12 later = 45. */
-export const booqableEventTypes: readonly ProviderEventType[] = [...SEED_EVENTS, ...LATER_EVENTS].map((name) => ({
-  name,
-  unifiedType: booqableUnifiedType(name),
-  description: DESCRIPTIONS.get(name) ?? null,
-}));
+export const booqableEventTypes = catalogue(
+  [...SEED_EVENTS, ...LATER_EVENTS].map((name) => [name, DESCRIPTIONS.get(name) ?? null] as const),
+  booqableUnifiedType,
+);
 
 /**
  * Catalogue names that are the same event under two names; a subscription to one receives the other.

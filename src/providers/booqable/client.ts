@@ -1,5 +1,5 @@
 import { type HttpResponse, unreadableAnswer } from '../http.js';
-import { isObject, isStringArray } from '../json.js';
+import { isObject, isStringArray, prop, readList, readOne } from '../json.js';
 import type { ConnectorContext } from '../types.js';
 import type {
   BooqableApiPath,
@@ -76,11 +76,8 @@ export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>)
   // The docs' curl samples send plain application/json (not application/vnd.api+json) for every call.
   const headers = () => ({ authorization: `Bearer ${ctx.credentials.apiKey}`, 'content-type': 'application/json' });
 
-  function single(res: HttpResponse, what: string): BooqableEndpointWire {
-    const hook = narrowEndpoint(isObject(res.body) ? res.body['data'] : undefined);
-    if (!hook) throw unreadableAnswer('BOOQABLE', what, res);
-    return hook;
-  }
+  const single = (res: HttpResponse, what: string): BooqableEndpointWire =>
+    readOne(prop(res.body, 'data'), narrowEndpoint, () => unreadableAnswer('BOOQABLE', what, res));
 
   function document(attributes: BooqableEndpointAttributesIn, id?: string): BooqableResourceDocument {
     // `version` only exists on /api/4; boomerang would refuse an unknown attribute and always delivers v1.
@@ -91,15 +88,7 @@ export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>)
 
   async function list(params: BooqableListParams = {}): Promise<BooqableEndpointWire[]> {
     const res = await ctx.http.send({ method: 'GET', url: collection, query: booqableListQuery(params), headers: headers() });
-    const data = isObject(res.body) ? res.body['data'] : undefined;
-    if (!Array.isArray(data)) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
-    const hooks: BooqableEndpointWire[] = [];
-    for (const item of data) {
-      const hook = narrowEndpoint(item);
-      if (!hook) throw unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res);
-      hooks.push(hook);
-    }
-    return hooks;
+    return readList(prop(res.body, 'data'), narrowEndpoint, () => unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res));
   }
 
   return {
@@ -113,11 +102,6 @@ export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>)
         all.push(...batch);
         if (batch.length < BOOQABLE_MAX_PAGE_SIZE) return all;
       }
-    },
-    /** There is no GET /webhook_endpoints/{id}: filter the list on the id (VENDORS.md §6.3). */
-    async findById(id: string): Promise<BooqableEndpointWire | null> {
-      const hooks = await list({ filter: { id: { eq: id } } });
-      return hooks.find((h) => h.id === id) ?? null;
     },
     async create(attributes: BooqableEndpointAttributesIn): Promise<BooqableEndpointWire> {
       const res = await ctx.http.send({ method: 'POST', url: collection, headers: headers(), json: document(attributes) });

@@ -1,22 +1,15 @@
 // Booqable API 4 (`/api/4`, and the seed's `/api/boomerang`) webhook endpoints — https://developers.booqable.com/#webhook-endpoints
-import { UnsupportedError, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import type { WebhookSpec } from '../../domain/webhook.js';
-import type { Connector, ConnectorContext, ProviderDefinition } from '../types.js';
+import { credentialsObject, headerToken } from '../credentials.js';
+import { defineProvider } from '../define-provider.js';
+import type { Connector, ConnectorContext } from '../types.js';
 import { booqableEventTypes } from './catalog.js';
 import { type BooqableCredentials, createBooqableClient } from './client.js';
-import { normalizeBooqableDelivery, toRemoteWebhook } from './map.js';
+import { toRemoteWebhook } from './map.js';
+import { normalizeBooqableDelivery } from './normalize.js';
 import { booqableSignsDeliveries } from './verify.js';
 import type { BooqableEndpointAttributesIn, BooqablePayloadVersion } from './wire.js';
-
-function parseCredentials(input: unknown): BooqableCredentials {
-  const apiKey = typeof input === 'object' && input !== null ? (input as { apiKey?: unknown }).apiKey : undefined;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    throw new ValidationError('Booqable needs a non-empty apiKey', 'credentials.booqable.apiKey');
-  }
-  // The key goes into an HTTP header: refuse what would break or split it.
-  if (/[\r\n\0]/.test(apiKey)) throw new ValidationError('the Booqable apiKey contains control characters', 'credentials.booqable.apiKey');
-  return { apiKey: apiKey.trim() };
-}
 
 function createBooqableConnector(ctx: ConnectorContext<BooqableCredentials>): Connector {
   const client = createBooqableClient(ctx);
@@ -42,8 +35,10 @@ function createBooqableConnector(ctx: ConnectorContext<BooqableCredentials>): Co
     async verifyCredentials() {
       await client.list({ page: { size: 1 } });
     },
-    async listWebhooks() {
-      return (await client.listAll()).map(toRemoteWebhook);
+    async listWebhooks(filter) {
+      // There is no GET /webhook_endpoints/{id}: one endpoint is the list filtered on its id (VENDORS.md §6.3).
+      const hooks = filter ? await client.list({ filter: { id: { eq: filter.externalId } } }) : await client.listAll();
+      return hooks.map(toRemoteWebhook);
     },
     async createWebhook(spec) {
       return [toRemoteWebhook(await client.create(attributes(spec)))];
@@ -59,35 +54,23 @@ function createBooqableConnector(ctx: ConnectorContext<BooqableCredentials>): Co
     async deleteWebhook(externalIds) {
       for (const id of externalIds) await client.remove(id);
     },
-    async sendTestEvent() {
-      throw new UnsupportedError('Booqable has no test delivery endpoint');
-    },
-    async getWebhook(externalId) {
-      const hook = await client.findById(externalId);
-      return hook ? toRemoteWebhook(hook) : null;
-    },
-    async setEnabled() {
-      throw new UnsupportedError('Booqable webhook endpoints have no state to pause or resume');
-    },
   };
 }
 
-export const booqableProvider: ProviderDefinition<BooqableCredentials> = {
+export const booqableProvider = defineProvider<BooqableCredentials>({
   key: 'BOOQABLE',
   name: 'Booqable',
   apiVersion: '4 (also /api/boomerang)',
   docsUrl: 'https://developers.booqable.com/#webhook-endpoints',
   defaultBaseUrl: null,
+  hosts: ['*.booqable.com'],
   eventTypes: booqableEventTypes,
-  capabilities: {
-    multipleEventsPerWebhook: true,
-    updateInPlace: true,
-    getOne: false,
-    testEndpoint: false,
-    signedDeliveries: booqableSignsDeliveries,
-    reportsStatus: false,
+  facts: { multipleEventsPerWebhook: true, updateInPlace: true, signedDeliveries: booqableSignsDeliveries, reportsStatus: false },
+  unsupported: {
+    sendTestEvent: 'Booqable has no test delivery endpoint',
+    setEnabled: 'Booqable webhook endpoints have no state to pause or resume',
   },
-  parseCredentials,
+  credentials: credentialsObject({ apiKey: headerToken() }),
   createConnector: createBooqableConnector,
   normalize: normalizeBooqableDelivery,
-};
+});

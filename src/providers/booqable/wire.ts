@@ -1,7 +1,16 @@
+import type { TimeFormat } from '../time.js';
+
 /**
  * Booqable's wire shapes (JSON:API `webhook_endpoints` and webhook deliveries). These types stay in
- * client.ts, map.ts and the sandbox; the rest of hookgraph sees RemoteWebhook and NormalizedEvent.
+ * client.ts, map.ts, normalize.ts and the sandbox; the rest of hookgraph sees RemoteWebhook and NormalizedEvent.
  */
+
+/**
+ * Booqable writes `2020-05-19T04:30:06.000000+00:00` (microseconds) in the API and
+ * `2021-01-01T00:00:00Z` in delivery samples; v1 payloads come from Rails, which may also write
+ * `2021-01-01 00:00:00 UTC`. All of them are the date-time grammar of time.ts; anything else is unreadable.
+ */
+export const booqableTime: TimeFormat = { lenient: false };
 
 /** The two API roots a company exposes: `/api/4` today, `/api/boomerang` in the seed's era (VENDORS.md §2.1). */
 export type BooqableApiPath = '4' | 'boomerang';
@@ -93,5 +102,8 @@ export interface BooqableV4DeliveryWire {
   data?: Record<string, unknown>;
 }
 
-/** Either delivery shape; they share `id`, `created_at`, `event`, `data` and differ in how the resource is named. */
+/**
+ * Either delivery shape, as normalize.ts narrows it: they share `id`, `created_at`, `event`, `data` and
+ * differ in how the resource is named. Empty strings are left out.
+ */
 export type BooqableDeliveryWire = BooqableV1DeliveryWire & BooqableV4DeliveryWire;

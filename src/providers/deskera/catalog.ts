@@ -1,4 +1,4 @@
-import type { ProviderEventType } from '../types.js';
+import { CRUD_ACTIONS, catalogue, resourceOfType, slug, unifiedType, vendorType } from '../taxonomy.js';
 
 /** The 22 event types of the seed (docs/books/webhook.md), with unified names. */
 const SEED: ReadonlyArray<[name: string, description: string]> = [
@@ -26,7 +26,7 @@ const SEED: ReadonlyArray<[name: string, description: string]> = [
   ['STOCK_OUT', 'Triggers when the Stock is reduced for a Product in Books'],
 ];
 
-/** Maps, not objects: the noun comes from a delivered name, and `CREATE_toString` must find nothing. */
+/** A Map (taxonomy.ts): `CREATE_toString` must find nothing. */
 const NOUNS: ReadonlyMap<string, string> = new Map([
   ['PRODUCTS', 'product'],
   ['CONTACT', 'contact'],
@@ -37,31 +37,21 @@ const NOUNS: ReadonlyMap<string, string> = new Map([
   ['CRM_CONTACT', 'crm_contact'],
   ['CRM_DEAL', 'deal'],
 ]);
-const ACTIONS: ReadonlyMap<string, string> = new Map([
-  ['CREATE', 'created'],
-  ['UPDATE', 'updated'],
-  ['DELETE', 'deleted'],
-]);
 
-/** `CREATE_INVOICE` → `invoice.created`, `STOCK_IN` → `stock.increased`; unknown names → lower-cased raw name. */
+/** `CREATE_INVOICE` → `invoice.created`, `STOCK_IN` → `stock.increased`; unknown names → `deskera.<snake_name>`. */
 export function deskeraUnifiedType(name: string): string {
   if (name === 'STOCK_IN') return 'stock.increased';
   if (name === 'STOCK_OUT') return 'stock.decreased';
   const m = /^(CREATE|UPDATE|DELETE)_(.+)$/.exec(name);
   const noun = m ? NOUNS.get(m[2] as string) : undefined;
-  const action = m ? ACTIONS.get(m[1] as string) : undefined;
-  if (noun && action) return `${noun}.${action}`;
-  const raw = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
-  return raw.includes('.') ? raw : `deskera.${raw || 'unknown'}`;
+  const action = m ? CRUD_ACTIONS.get(m[1] as string) : undefined;
+  if (noun && action) return unifiedType(noun, action);
+  return vendorType('deskera', slug(name));
 }
 
 /** The resource noun of an event name (`invoice` for CREATE_INVOICE, `stock` for STOCK_IN). */
 export function deskeraResourceType(name: string): string {
-  return deskeraUnifiedType(name).split('.')[0] as string;
+  return resourceOfType(deskeraUnifiedType(name));
 }
 
-export const deskeraEventTypes: readonly ProviderEventType[] = SEED.map(([name, description]) => ({
-  name,
-  unifiedType: deskeraUnifiedType(name),
-  description,
-}));
+export const deskeraEventTypes = catalogue(SEED, deskeraUnifiedType);

@@ -1,8 +1,8 @@
 import { ProviderError } from '../../domain/errors.js';
 import { type HttpRequest, type HttpResponse, unreadableAnswer } from '../http.js';
+import { isObject, prop, readList, readOne, text } from '../json.js';
 import type { ConnectorContext } from '../types.js';
-import type { DeskeraHookWire, DeskeraRegisterBody } from './wire.js';
-import { isObject } from '../json.js';
+import type { DeskeraHookWire, DeskeraRegisterBody, DeskeraTokenWire } from './wire.js';
 
 export interface DeskeraCredentials {
   clientId: string;
@@ -17,6 +17,11 @@ function narrowHook(v: unknown): DeskeraHookWire | null {
   if ((typeof hookId !== 'number' && typeof hookId !== 'string') || typeof eventType !== 'string' || typeof webhookUrl !== 'string')
     return null;
   return { hookId: Number(hookId), eventType, webhookUrl, deleted: deleted === true };
+}
+
+function narrowToken(v: unknown): DeskeraTokenWire | null {
+  const accessToken = text(prop(v, 'access_token'));
+  return accessToken === null ? null : { access_token: accessToken, refresh_token: text(prop(v, 'refresh_token')) };
 }
 
 /** The three webhook endpoints of the seed, plus token validation and refresh (docs/books/oauthv2.md). */
@@ -46,15 +51,8 @@ export function createDeskeraClient(ctx: ConnectorContext<DeskeraCredentials>) {
       // A refresh that failed midway can be repeated: the old refresh token stays valid until one succeeds.
       idempotent: true,
     });
-    const body = res.body;
-    if (!isObject(body) || typeof body['access_token'] !== 'string' || body['access_token'] === '')
-      throw unreadableAnswer('DESKERA', 'a token', res);
-    credentials = {
-      ...credentials,
-      accessToken: body['access_token'],
-      refreshToken:
-        typeof body['refresh_token'] === 'string' && body['refresh_token'] !== '' ? body['refresh_token'] : credentials.refreshToken,
-    };
+    const token = readOne(res.body, narrowToken, () => unreadableAnswer('DESKERA', 'a token', res));
+    credentials = { ...credentials, accessToken: token.access_token, refreshToken: token.refresh_token ?? credentials.refreshToken };
     await ctx.saveCredentials(credentials);
   }
 
@@ -64,17 +62,12 @@ export function createDeskeraClient(ctx: ConnectorContext<DeskeraCredentials>) {
     },
     async list(): Promise<DeskeraHookWire[]> {
       const res = await send({ method: 'GET', url: `${base}/v1/webhooks` });
-      if (!Array.isArray(res.body)) throw unreadableAnswer('DESKERA', 'a webhook list', res);
-      const hooks = res.body.map(narrowHook);
-      if (hooks.some((h) => h === null)) throw unreadableAnswer('DESKERA', 'a webhook list', res);
-      return hooks as DeskeraHookWire[];
+      return readList(res.body, narrowHook, () => unreadableAnswer('DESKERA', 'a webhook list', res));
     },
     async register(eventType: string, webhookUrl: string): Promise<DeskeraHookWire> {
       const body: DeskeraRegisterBody = { ...credentials, eventType, webhookUrl };
       const res = await send({ method: 'POST', url: `${base}/v1/webhooks/register`, json: body });
-      const hook = narrowHook(res.body);
-      if (!hook) throw unreadableAnswer('DESKERA', 'a registered webhook', res);
-      return hook;
+      return readOne(res.body, narrowHook, () => unreadableAnswer('DESKERA', 'a registered webhook', res));
     },
     async deregister(hookId: string): Promise<void> {
       await send({ method: 'DELETE', url: `${base}/v1/webhooks/delete/${encodeURIComponent(hookId)}`, acceptStatus: [404] });

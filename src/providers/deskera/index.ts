@@ -1,24 +1,13 @@
 // Deskera Books/Sales webhooks API v1 — https://deskera.github.io/Developer-Documentation/docs/books/webhook
-import { UnsupportedError, ValidationError } from '../../domain/errors.js';
 import type { RemoteWebhook } from '../../domain/webhook.js';
-import type { Connector, ConnectorContext, ProviderDefinition } from '../types.js';
+import { credentialsObject, headerToken } from '../credentials.js';
+import { defineProvider } from '../define-provider.js';
+import type { Connector, ConnectorContext } from '../types.js';
 import { deskeraEventTypes } from './catalog.js';
 import { createDeskeraClient, type DeskeraCredentials } from './client.js';
-import { normalizeDeskeraDelivery, toRemoteWebhook } from './map.js';
+import { toRemoteWebhook } from './map.js';
+import { normalizeDeskeraDelivery } from './normalize.js';
 import { deskeraSignsDeliveries } from './verify.js';
-
-function parseCredentials(input: unknown): DeskeraCredentials {
-  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const out: Record<string, string> = {};
-  for (const field of ['clientId', 'clientSecret', 'accessToken', 'refreshToken'] as const) {
-    const v = o[field];
-    if (typeof v !== 'string' || v.trim() === '')
-      throw new ValidationError(`Deskera needs a non-empty ${field}`, `credentials.deskera.${field}`);
-    if (/[\r\n\0]/.test(v)) throw new ValidationError(`Deskera ${field} contains control characters`, `credentials.deskera.${field}`);
-    out[field] = v.trim();
-  }
-  return out as unknown as DeskeraCredentials;
-}
 
 /** Deskera takes one eventType per registration: one hookgraph webhook with N events owns N hooks. */
 function createDeskeraConnector(ctx: ConnectorContext<DeskeraCredentials>): Connector {
@@ -59,34 +48,28 @@ function createDeskeraConnector(ctx: ConnectorContext<DeskeraCredentials>): Conn
     async deleteWebhook(externalIds) {
       for (const id of externalIds) await client.deregister(id);
     },
-    async sendTestEvent() {
-      throw new UnsupportedError('Deskera has no test delivery endpoint');
-    },
-    async getWebhook(externalId) {
-      return (await client.list()).map(toRemoteWebhook).find((h) => h.externalId === externalId) ?? null;
-    },
-    async setEnabled() {
-      throw new UnsupportedError('Deskera hooks cannot be paused; delete the webhook instead');
-    },
   };
 }
 
-export const deskeraProvider: ProviderDefinition<DeskeraCredentials> = {
+export const deskeraProvider = defineProvider<DeskeraCredentials>({
   key: 'DESKERA',
   name: 'Deskera',
   apiVersion: 'v1',
   docsUrl: 'https://deskera.github.io/Developer-Documentation/docs/books/webhook',
   defaultBaseUrl: 'https://bifrost.deskera.com',
+  hosts: ['bifrost.deskera.com', 'bifrost-us.deskera.com', 'api-staging.deskera.xyz'],
   eventTypes: deskeraEventTypes,
-  capabilities: {
-    multipleEventsPerWebhook: false,
-    updateInPlace: false,
-    getOne: false,
-    testEndpoint: false,
-    signedDeliveries: deskeraSignsDeliveries,
-    reportsStatus: true,
+  facts: { multipleEventsPerWebhook: false, updateInPlace: false, signedDeliveries: deskeraSignsDeliveries, reportsStatus: true },
+  unsupported: {
+    sendTestEvent: 'Deskera has no test delivery endpoint',
+    setEnabled: 'Deskera hooks cannot be paused; delete the webhook instead',
   },
-  parseCredentials,
+  credentials: credentialsObject({
+    clientId: headerToken(),
+    clientSecret: headerToken(),
+    accessToken: headerToken(),
+    refreshToken: headerToken(),
+  }),
   createConnector: createDeskeraConnector,
   normalize: normalizeDeskeraDelivery,
-};
+});

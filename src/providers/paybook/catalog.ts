@@ -1,3 +1,4 @@
+import { isUnifiedType, vendorType } from '../taxonomy.js';
 import type { ProviderEventType } from '../types.js';
 
 /** V1 events a webhook can subscribe to through the API (seed, VENDORS.md §3.6). */
@@ -33,5 +34,5 @@ export function paybookUnifiedType(name: string): string {
   const v3 = V3.get(name);
   if (v3) return v3;
   const clean = name.toLowerCase().replace(/[^a-z0-9_.]+/g, '_');
-  return /^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(clean) ? clean : `paybook.${clean.replace(/\./g, '_') || 'unknown'}`;
+  return isUnifiedType(clean) ? clean : vendorType('paybook', clean.replace(/\./g, '_'));
 }

@@ -1,8 +1,8 @@
 import { ProviderError } from '../../domain/errors.js';
 import { type HttpResponse, unreadableAnswer } from '../http.js';
+import { isObject, isStringArray, readList, readOne } from '../json.js';
 import type { ConnectorContext } from '../types.js';
 import type { PaybookCreateBody, PaybookWebhookWire } from './wire.js';
-import { isObject } from '../json.js';
 
 export interface PaybookCredentials {
   apiKey: string;
@@ -14,7 +14,7 @@ const date = (v: unknown): string | number | null => (typeof v === 'string' || t
 function narrowWebhook(v: unknown): PaybookWebhookWire | null {
   if (!isObject(v) || typeof v['id_webhook'] !== 'string' || typeof v['url'] !== 'string') return null;
   const events = v['events'];
-  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) return null;
+  if (!isStringArray(events)) return null;
   return {
     id_webhook: v['id_webhook'],
     id_user: typeof v['id_user'] === 'string' ? v['id_user'] : null,
@@ -65,17 +65,11 @@ export function createPaybookClient(ctx: ConnectorContext<PaybookCredentials>) {
   return {
     async list(): Promise<PaybookWebhookWire[]> {
       const res = await send({ method: 'GET', url: base, headers: headers() });
-      const { response } = unwrap(res);
-      if (!Array.isArray(response)) throw unreadableAnswer('PAYBOOK', 'a webhook list', res);
-      const hooks = response.map(narrowWebhook);
-      if (hooks.some((h) => h === null)) throw unreadableAnswer('PAYBOOK', 'a webhook list', res);
-      return hooks as PaybookWebhookWire[];
+      return readList(unwrap(res).response, narrowWebhook, () => unreadableAnswer('PAYBOOK', 'a webhook list', res));
     },
     async create(body: PaybookCreateBody): Promise<PaybookWebhookWire> {
       const res = await send({ method: 'POST', url: base, headers: headers(), json: body });
-      const hook = narrowWebhook(unwrap(res).response);
-      if (!hook) throw unreadableAnswer('PAYBOOK', 'a created webhook', res);
-      return hook;
+      return readOne(unwrap(res).response, narrowWebhook, () => unreadableAnswer('PAYBOOK', 'a created webhook', res));
     },
     async remove(id: string): Promise<void> {
       const res = await send({ method: 'DELETE', url: `${base}/${encodeURIComponent(id)}`, headers: headers(), acceptStatus: [404] });

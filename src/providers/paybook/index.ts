@@ -1,22 +1,15 @@
 // Paybook Sync (Syncfy) webhooks API v1 — https://github.com/Paybook/code-samples/tree/master/webhooks
-import { UnsupportedError, ValidationError } from '../../domain/errors.js';
 import type { WebhookSpec } from '../../domain/webhook.js';
-import type { Connector, ConnectorContext, ProviderDefinition } from '../types.js';
+import { credentialsObject, headerToken } from '../credentials.js';
+import { defineProvider } from '../define-provider.js';
+import { SECRET_HEADER } from '../secret-header.js';
+import type { Connector, ConnectorContext } from '../types.js';
 import { paybookEventTypes } from './catalog.js';
 import { createPaybookClient, type PaybookCredentials } from './client.js';
-import { normalizePaybookDelivery, toRemoteWebhook } from './map.js';
-import { SECRET_HEADER } from '../secret-header.js';
+import { toRemoteWebhook } from './map.js';
+import { normalizePaybookDelivery } from './normalize.js';
 import { verifyPaybookDelivery } from './verify.js';
 import type { PaybookCreateBody } from './wire.js';
-
-function parseCredentials(input: unknown): PaybookCredentials {
-  const apiKey = typeof input === 'object' && input !== null ? (input as { apiKey?: unknown }).apiKey : undefined;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '')
-    throw new ValidationError('Paybook needs a non-empty apiKey', 'credentials.paybook.apiKey');
-  if (/[\r\n\0,]/.test(apiKey))
-    throw new ValidationError('the Paybook apiKey contains characters that cannot go in its header', 'credentials.paybook.apiKey');
-  return { apiKey: apiKey.trim() };
-}
 
 /** id_user is omitted (all users of the key); delay 0 (notify at once). */
 const createBody = (spec: WebhookSpec): PaybookCreateBody => ({
@@ -43,36 +36,26 @@ function createPaybookConnector(ctx: ConnectorContext<PaybookCredentials>): Conn
     async deleteWebhook(externalIds) {
       for (const id of externalIds) await client.remove(id);
     },
-    async sendTestEvent() {
-      throw new UnsupportedError('Paybook has no test delivery endpoint');
-    },
-    async getWebhook(externalId) {
-      const hook = (await client.list()).find((h) => h.id_webhook === externalId);
-      return hook ? toRemoteWebhook(hook) : null;
-    },
-    async setEnabled() {
-      throw new UnsupportedError('Paybook V1 webhooks cannot be paused through the API');
-    },
   };
 }
 
-export const paybookProvider: ProviderDefinition<PaybookCredentials> = {
+export const paybookProvider = defineProvider<PaybookCredentials>({
   key: 'PAYBOOK',
   name: 'Paybook Sync',
   apiVersion: 'v1',
   docsUrl: 'https://github.com/Paybook/code-samples/tree/master/webhooks',
   defaultBaseUrl: 'https://sync.paybook.com',
+  // The host moved to api.syncfy.com; both answer.
+  hosts: ['sync.paybook.com', 'api.syncfy.com'],
   eventTypes: paybookEventTypes,
-  capabilities: {
-    multipleEventsPerWebhook: true,
-    updateInPlace: false,
-    getOne: false,
-    testEndpoint: false,
-    signedDeliveries: false,
-    reportsStatus: true,
+  facts: { multipleEventsPerWebhook: true, updateInPlace: false, signedDeliveries: false, reportsStatus: true },
+  unsupported: {
+    sendTestEvent: 'Paybook has no test delivery endpoint',
+    setEnabled: 'Paybook V1 webhooks cannot be paused through the API',
   },
-  parseCredentials,
+  // The key is an auth-param of `Authorization: api_key api_key=<key>`, where a comma would start another.
+  credentials: credentialsObject({ apiKey: headerToken(/[\r\n\0,]/) }),
   createConnector: createPaybookConnector,
   verifyDelivery: verifyPaybookDelivery,
   normalize: normalizePaybookDelivery,
-};
+});

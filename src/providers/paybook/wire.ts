@@ -1,3 +1,5 @@
+import type { TimeFormat } from '../time.js';
+
 /** Every Paybook response is wrapped: `{rid, code, errors, status, message, response}` (VENDORS.md §3.1). */
 export interface PaybookEnvelope<T> {
   rid: string;
@@ -7,6 +9,15 @@ export interface PaybookEnvelope<T> {
   message: string | null;
   response: T;
 }
+
+/** Webhook dates come as ISO-8601 or unix seconds, a number or a numeric string (VENDORS.md §3.1: both occur). */
+export const paybookDates: TimeFormat = { epoch: 'seconds', epochStrings: true };
+
+/**
+ * V3 timestamps are not ISO-8601: `2023-06-16 19:06:18.944575+0000` (space separator, microseconds,
+ * offset without a colon); time.ts's date-time grammar reads them, nothing else is one.
+ */
+export const paybookV3Time: TimeFormat = { lenient: false };
 
 /** The V1 webhook object; dates come as ISO strings or unix seconds (or null). */
 export interface PaybookWebhookWire {
@@ -30,21 +41,24 @@ export interface PaybookCreateBody {
   id_user?: string | null;
 }
 
-/** V1 deliveries are flat: `{event, id_credential, id_user, endpoints, …}`, no id, no timestamp. */
-export interface PaybookV1Delivery {
-  event: string;
-  id_credential?: string;
-  id_user?: string;
-  id_job_uuid?: string;
-  uuid?: string;
-  endpoints?: unknown;
+/** The ids a delivered record may carry, each a non-empty string or null; the event decides which names it. */
+export interface PaybookRecordIds {
+  id_credential: string | null;
+  uuid: string | null;
+  id_job_uuid: string | null;
+  id_job: string | null;
+  id_payment: string | null;
+  id: string | null;
 }
 
-/** V3 deliveries are batched: one envelope, several events (VENDORS.md §3.4). */
-export interface PaybookV3Delivery {
-  rid?: string;
-  events: Array<{
-    header: { event: { at: string; eid: string; name: string; version?: string }; user?: Record<string, unknown> };
-    payload: Record<string, unknown>;
-  }>;
+/** A V1 delivery as normalize.ts narrows it: flat `{event, id_credential, id_user, endpoints, …}`, no id, no timestamp. */
+export interface PaybookV1Delivery extends PaybookRecordIds {
+  event: string;
+}
+
+/** One event of a V3 delivery, which is batched: `{events: [{header: {event}, payload}]}` (VENDORS.md §3.4). */
+export interface PaybookV3EventWire {
+  header: { event: { name: string; at: string | null; eid: string | null } };
+  /** A missing payload reads as an empty one. */
+  payload: PaybookRecordIds;
 }

@@ -1,3 +1,4 @@
+import { CRUD_ACTIONS, unifiedType } from '../taxonomy.js';
 import type { ProviderEventType } from '../types.js';
 import { ROOTFI_DATA_MODELS, ROOTFI_OPERATIONS, type RootfiDataModel, type RootfiOperation } from './wire.js';
 
@@ -9,14 +10,7 @@ import { ROOTFI_DATA_MODELS, ROOTFI_OPERATIONS, type RootfiDataModel, type Rootf
 export const SYNC_COMPLETED = 'SYNC_COMPLETED';
 export const CONNECTION_CHANGED = 'CONNECTION_CHANGED';
 
-/** Maps, not objects: operations and data models arrive in deliveries, and must not find Object's keys. */
-const ACTIONS: ReadonlyMap<string, string> = new Map([
-  ['CREATE', 'created'],
-  ['UPDATE', 'updated'],
-  ['DELETE', 'deleted'],
-]);
-
-/** Last words the plural rule gets wrong. */
+/** Last words the plural rule gets wrong. A Map (taxonomy.ts): data models arrive in deliveries. */
 const IRREGULAR_LAST_WORDS: ReadonlyMap<string, string> = new Map([['ADDRESSES', 'ADDRESS']]);
 
 /**
@@ -33,7 +27,7 @@ export function resourceOf(dataModel: string): string {
 
 /** Past-tense action of an operation; an operation RootFi adds later is kept lower-cased. */
 export function actionOf(operation: string): string {
-  return ACTIONS.get(operation.toUpperCase()) ?? operation.toLowerCase();
+  return CRUD_ACTIONS.get(operation.toUpperCase()) ?? operation.toLowerCase();
 }
 
 export function dataModelEventName(dataModel: string, operation: string): string {
@@ -51,7 +45,7 @@ function dataModelEventType(dataModel: RootfiDataModel, operation: RootfiOperati
   const label = dataModel.toLowerCase().replaceAll('_', ' ');
   return {
     name: dataModelEventName(dataModel, operation),
-    unifiedType: `${resourceOf(dataModel)}.${actionOf(operation)}`,
+    unifiedType: unifiedType(resourceOf(dataModel), actionOf(operation)),
     description: `DATA_MODEL_CHANGES: ${label} records were ${actionOf(operation)} on the connected platform (one delivery per batch)`,
   };
 }

@@ -1,22 +1,19 @@
 // RootFi v3 core webhooks API (api.rootfi.dev/v3) — https://docs.integrationlabs.co/api-reference/v3/core/webhooks/create-webhooks
-import { UnsupportedError, ValidationError } from '../../domain/errors.js';
-import type { RemoteWebhook } from '../../domain/webhook.js';
-import type { Connector, ConnectorContext, ProviderDefinition } from '../types.js';
+import type { RemoteWebhook, WebhookSpec } from '../../domain/webhook.js';
+import { credentialsObject, headerToken } from '../credentials.js';
+import { defineProvider } from '../define-provider.js';
+import type { Connector, ConnectorContext } from '../types.js';
 import { rootfiEventTypes } from './catalog.js';
 import { createRootfiClient, type RootfiCredentials } from './client.js';
-import { normalizeDelivery, pairGroups, planHooks } from './map.js';
+import { toRemoteWebhook } from './map.js';
+import { normalizeRootfiDelivery } from './normalize.js';
+import { pairGroups, planHooks, toWebhookFields } from './plan.js';
 import { verifyRootfiDelivery } from './verify.js';
-
-function parseCredentials(input: unknown): RootfiCredentials {
-  const apiKey = typeof input === 'object' && input !== null ? (input as { apiKey?: unknown }).apiKey : undefined;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') throw new ValidationError('RootFi needs a non-empty apiKey', 'apiKey');
-  // The key travels as a header value; control characters would break or inject headers.
-  if (/[\r\n\0]/.test(apiKey)) throw new ValidationError('the RootFi apiKey contains control characters', 'apiKey');
-  return { apiKey: apiKey.trim() };
-}
 
 function createRootfiConnector(ctx: ConnectorContext<RootfiCredentials>): Connector {
   const client = createRootfiClient(ctx);
+  const list = async () => (await client.list()).map(toRemoteWebhook);
+  const create = async (group: readonly string[], spec: WebhookSpec) => toRemoteWebhook(await client.create(toWebhookFields(group, spec)));
 
   /** Removes hooks made by a call that then failed, so no half-registered webhook stays behind. */
   async function rollback(created: readonly RemoteWebhook[]): Promise<void> {
@@ -29,12 +26,12 @@ function createRootfiConnector(ctx: ConnectorContext<RootfiCredentials>): Connec
       await client.list();
     },
 
-    listWebhooks: () => client.list(),
+    listWebhooks: list,
 
     async createWebhook(spec) {
       const created: RemoteWebhook[] = [];
       try {
-        for (const group of planHooks(spec.events)) created.push(await client.create(group, spec));
+        for (const group of planHooks(spec.events)) created.push(await create(group, spec));
       } catch (error) {
         await rollback(created);
         throw error;
@@ -45,14 +42,16 @@ function createRootfiConnector(ctx: ConnectorContext<RootfiCredentials>): Connec
     async updateWebhook(externalIds, spec) {
       const groups = planHooks(spec.events);
       // No get-one in v3: the list tells which owned hooks still exist and what they subscribe to.
-      const owned = (await client.list()).filter((h) => externalIds.includes(h.externalId));
+      const owned = (await list()).filter((h) => externalIds.includes(h.externalId));
       const plan = pairGroups(groups, owned);
       // Creates first, since only they can be undone if a later call fails.
       const created = new Map<readonly string[], RemoteWebhook>();
       const updated = new Map<readonly string[], RemoteWebhook>();
       try {
-        for (const group of plan.create) created.set(group, await client.create(group, spec));
-        for (const { group, hook } of plan.update) updated.set(group, await client.update(hook.externalId, group, spec));
+        for (const group of plan.create) created.set(group, await create(group, spec));
+        for (const { group, hook } of plan.update) {
+          updated.set(group, toRemoteWebhook(await client.update(hook.externalId, toWebhookFields(group, spec))));
+        }
       } catch (error) {
         await rollback([...created.values()]);
         throw error;
@@ -65,39 +64,25 @@ function createRootfiConnector(ctx: ConnectorContext<RootfiCredentials>): Connec
     async deleteWebhook(externalIds) {
       for (const id of externalIds) await client.remove(id);
     },
-
-    async sendTestEvent() {
-      throw new UnsupportedError('RootFi has no test delivery endpoint');
-    },
-
-    async getWebhook(externalId) {
-      return (await client.list()).find((h) => h.externalId === externalId) ?? null;
-    },
-
-    async setEnabled() {
-      // v3 webhooks have no state; v4's ENABLED/DISABLED lives on another API (VENDORS.md §4.2).
-      throw new UnsupportedError('RootFi v3 webhooks cannot be paused; delete the webhook instead');
-    },
   };
 }
 
-export const rootfiProvider: ProviderDefinition<RootfiCredentials> = {
+export const rootfiProvider = defineProvider<RootfiCredentials>({
   key: 'ROOTFI',
   name: 'RootFi',
   apiVersion: 'v3',
   docsUrl: 'https://docs.integrationlabs.co/api-reference/v3/core/webhooks/create-webhooks',
   defaultBaseUrl: 'https://api.rootfi.dev',
+  hosts: ['api.rootfi.dev', 'api.sa.rootfi.dev'],
   eventTypes: rootfiEventTypes,
-  capabilities: {
-    multipleEventsPerWebhook: true,
-    updateInPlace: true,
-    getOne: false,
-    testEndpoint: false,
-    signedDeliveries: false,
-    reportsStatus: false,
+  facts: { multipleEventsPerWebhook: true, updateInPlace: true, signedDeliveries: false, reportsStatus: false },
+  unsupported: {
+    sendTestEvent: 'RootFi has no test delivery endpoint',
+    // v3 webhooks have no state; v4's ENABLED/DISABLED lives on another API (VENDORS.md §4.2).
+    setEnabled: 'RootFi v3 webhooks cannot be paused; delete the webhook instead',
   },
-  parseCredentials,
+  credentials: credentialsObject({ apiKey: headerToken() }),
   createConnector: createRootfiConnector,
   verifyDelivery: verifyRootfiDelivery,
-  normalize: ({ body, maxEvents }) => normalizeDelivery(body, { maxEvents }),
-};
+  normalize: normalizeRootfiDelivery,
+});

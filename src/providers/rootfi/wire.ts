@@ -1,8 +1,13 @@
+import type { TimeFormat } from '../time.js';
+
 /**
  * RootFi v3 JSON as it travels. Management shapes come from the seed and `[RF-docs] openapi_v3.yml`
  * (VENDORS.md §4.1); delivery shapes from `[RF-docs] documentation/concepts/webhooks.mdx` (§4.4).
- * These types never leave client.ts and map.ts.
+ * These types never leave the vendor folder and the sandbox.
  */
+
+/** ISO 8601 (`2024-04-15T04:52:25.309Z`), read as UTC without a zone; a number is epoch seconds or milliseconds (undocumented). */
+export const rootfiTime: TimeFormat = { epoch: 'auto' };
 
 /** `type` of a v3 webhook. v4 adds SYNC_STARTED and INTEGRATION, which v3 rejects. */
 export const ROOTFI_WEBHOOK_TYPES = ['DATA_MODEL_CHANGES', 'CONNECTION_CHANGED', 'SYNC_COMPLETED'] as const;
@@ -186,4 +191,48 @@ export interface RootfiLegacyDelivery {
   integration_type: string;
   type: string;
   data: RootfiRecordWire;
+}
+
+/** What every delivery shape may carry, as normalize.ts narrows it: missing or empty is null. */
+interface RootfiDeliveryCommon {
+  rootfi_id: string | null;
+  created_at: string | number | null;
+}
+
+/**
+ * A delivery as normalize.ts narrows it, by shape (VENDORS.md §4.4); ids are text whether RootFi
+ * writes a number or a string.
+ */
+export type RootfiDeliveryWire =
+  | RootfiDataModelChangesWire
+  | RootfiSyncCompletedWire
+  | RootfiConnectionChangedWire
+  | RootfiOtherDeliveryWire;
+
+/** DATA_MODEL_CHANGES, or the legacy shape (no `webhook_type`, but `data_model` and `type`). */
+export interface RootfiDataModelChangesWire extends RootfiDeliveryCommon {
+  shape: 'DATA_MODEL_CHANGES';
+  data_model: string;
+  type: string;
+  /** The changed records: v3's `data` array, the legacy single object as a list of one, else none. */
+  data: readonly unknown[];
+}
+
+export interface RootfiSyncCompletedWire extends RootfiDeliveryCommon {
+  shape: 'SYNC_COMPLETED';
+  data: { id: string | null };
+}
+
+export interface RootfiConnectionChangedWire extends RootfiDeliveryCommon {
+  shape: 'CONNECTION_CHANGED';
+  company_id: string | null;
+  /** As text ('' when missing): with the company and the time they identify a change that has no rootfi_id. */
+  integration_type: string;
+  connection_status: string;
+}
+
+/** Any other `webhook_type`, or v4's `{"event": …}` (not fully documented): kept under its raw name. */
+export interface RootfiOtherDeliveryWire extends RootfiDeliveryCommon {
+  shape: 'OTHER';
+  name: string;
 }

@@ -1,4 +1,4 @@
-import type { ProviderEventType } from '../types.js';
+import { catalogue, slug, unifiedType } from '../taxonomy.js';
 
 /** VENDORS.md §5.5: entity events, then the special ones. List and ExtraTable events are dynamic, not listed. */
 const ENTITIES = [
@@ -33,7 +33,7 @@ const SPECIAL: ReadonlyArray<[string, string]> = [
   ['test', 'The test ping SuperOffice sends on create and on Test'],
 ];
 
-/** A Map, not an object: the action is a delivered word, and `constructor` or `__proto__` must find nothing. */
+/** A Map (taxonomy.ts): the action is a delivered word. */
 const ACTIONS: ReadonlyMap<string, string> = new Map([
   ['created', 'created'],
   ['changed', 'updated'],
@@ -63,17 +63,14 @@ export function superofficeUnifiedType(event: string): string {
   if (event === 'test') return 'webhook.tested';
   const parts = event.toLowerCase().split('.');
   const action = parts.pop() ?? '';
-  const noun = (parts.join('_') || 'superoffice').replace(/^webhook\d*$/, 'webhook').replace(/[^a-z0-9_]+/g, '_');
-  return `${noun}.${ACTIONS.get(action) ?? (action.replace(/[^a-z0-9_]+/g, '_') || 'unknown')}`;
+  const noun = slug((parts.join('_') || 'superoffice').replace(/^webhook\d*$/, 'webhook'));
+  return unifiedType(noun, ACTIONS.get(action) ?? (slug(action) || 'unknown'));
 }
 
-export const superofficeEventTypes: readonly ProviderEventType[] = [
-  ...ENTITIES.flatMap((e) =>
-    (['created', 'changed', 'deleted'] as const).map((a) => ({
-      name: `${e}.${a}`,
-      unifiedType: superofficeUnifiedType(`${e}.${a}`),
-      description: `A ${e} was ${a}`,
-    })),
-  ),
-  ...SPECIAL.map(([name, description]) => ({ name, unifiedType: superofficeUnifiedType(name), description })),
-];
+export const superofficeEventTypes = catalogue(
+  [
+    ...ENTITIES.flatMap((e) => (['created', 'changed', 'deleted'] as const).map((a) => [`${e}.${a}`, `A ${e} was ${a}`] as const)),
+    ...SPECIAL,
+  ],
+  superofficeUnifiedType,
+);

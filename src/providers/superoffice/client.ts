@@ -1,18 +1,15 @@
 import { type HttpResponse, unreadableAnswer } from '../http.js';
+import { isObject, isStringArray, readList, readOne, stringRecord } from '../json.js';
 import type { ConnectorContext } from '../types.js';
 import type { SuperofficeListFilters, SuperofficeTestResult, SuperofficeWebhookBody, SuperofficeWebhookWire } from './wire.js';
-import { isObject } from '../json.js';
 
 /** OAuth access token, or a system-user ticket plus the application token (VENDORS.md §5.2). */
 export type SuperofficeCredentials = { accessToken: string } | { ticket: string; appToken: string };
 
-const stringRecord = (v: unknown): Record<string, string> =>
-  isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
-
 function narrowWebhook(v: unknown): SuperofficeWebhookWire | null {
   if (!isObject(v) || typeof v['WebhookId'] !== 'number' || typeof v['TargetUrl'] !== 'string') return null;
   const events = v['Events'];
-  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) return null;
+  if (!isStringArray(events)) return null;
   const state = v['State'];
   return {
     WebhookId: v['WebhookId'],
@@ -29,6 +26,11 @@ function narrowWebhook(v: unknown): SuperofficeWebhookWire | null {
   };
 }
 
+function narrowTestResult(v: unknown): SuperofficeTestResult | null {
+  if (!isObject(v) || typeof v['Success'] !== 'boolean') return null;
+  return { Success: v['Success'], Message: typeof v['Message'] === 'string' ? v['Message'] : null };
+}
+
 /** The REST Webhook agent (`/api/v1/Webhook`, VENDORS.md §5.1) under the tenant's base URL. */
 export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredentials>) {
   const base = `${ctx.baseUrl.replace(/\/+$/, '')}/api/v1/Webhook`;
@@ -38,11 +40,7 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
       ? { authorization: `Bearer ${c.accessToken}` }
       : { authorization: `SOTicket ${c.ticket}`, 'so-apptoken': c.appToken };
   };
-  const one = (res: HttpResponse, what: string) => {
-    const hook = narrowWebhook(res.body);
-    if (!hook) throw unreadableAnswer('SUPEROFFICE', what, res);
-    return hook;
-  };
+  const one = (res: HttpResponse, what: string) => readOne(res.body, narrowWebhook, () => unreadableAnswer('SUPEROFFICE', what, res));
   const member = (id: string) => `${base}/${encodeURIComponent(id)}`;
 
   return {
@@ -51,10 +49,7 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
     },
     async list(filters: SuperofficeListFilters = {}): Promise<SuperofficeWebhookWire[]> {
       const res = await ctx.http.send({ method: 'GET', url: base, headers: auth(), query: { ...filters } });
-      if (!Array.isArray(res.body)) throw unreadableAnswer('SUPEROFFICE', 'a webhook list', res);
-      const hooks = res.body.map(narrowWebhook);
-      if (hooks.some((h) => h === null)) throw unreadableAnswer('SUPEROFFICE', 'a webhook list', res);
-      return hooks as SuperofficeWebhookWire[];
+      return readList(res.body, narrowWebhook, () => unreadableAnswer('SUPEROFFICE', 'a webhook list', res));
     },
     async get(id: string): Promise<SuperofficeWebhookWire | null> {
       const res = await ctx.http.send({ method: 'GET', url: member(id), headers: auth(), acceptStatus: [404] });
@@ -86,8 +81,7 @@ export function createSuperofficeClient(ctx: ConnectorContext<SuperofficeCredent
     },
     async test(body: SuperofficeWebhookBody): Promise<SuperofficeTestResult> {
       const res = await ctx.http.send({ method: 'POST', url: `${base}/Test`, headers: auth(), json: body, idempotent: true });
-      if (!isObject(res.body) || typeof res.body['Success'] !== 'boolean') throw unreadableAnswer('SUPEROFFICE', 'a test result', res);
-      return { Success: res.body['Success'], Message: typeof res.body['Message'] === 'string' ? res.body['Message'] : null };
+      return readOne(res.body, narrowTestResult, () => unreadableAnswer('SUPEROFFICE', 'a test result', res));
     },
   };
 }

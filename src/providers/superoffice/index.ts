@@ -1,24 +1,32 @@
 // SuperOffice CRM Online REST API v1, Webhook agent — https://docs.superoffice.com/en/api/reference/restful/rest/Webhook/index.html
-import { ProviderError, ValidationError } from '../../domain/errors.js';
+import { z } from 'zod/v4';
+import { ProviderError } from '../../domain/errors.js';
 import type { WebhookSpec } from '../../domain/webhook.js';
-import { isObject } from '../json.js';
-import type { Connector, ConnectorContext, ProviderDefinition } from '../types.js';
+import { headerToken } from '../credentials.js';
+import { defineProvider } from '../define-provider.js';
+import type { Connector, ConnectorContext } from '../types.js';
 import { superofficeEventTypes } from './catalog.js';
 import { createSuperofficeClient, type SuperofficeCredentials } from './client.js';
-import { normalizeSuperofficeDelivery, toRemoteWebhook } from './map.js';
+import { toRemoteWebhook } from './map.js';
+import { normalizeSuperofficeDelivery } from './normalize.js';
 import { verifySuperofficeDelivery } from './verify.js';
 import type { SuperofficeWebhookBody } from './wire.js';
 
-/** Takes the GraphQL @oneOf shape `{accessToken}` | `{ticket: {ticket, appToken}}`, or the flat stored one. */
-function parseCredentials(input: unknown): SuperofficeCredentials {
-  const o = isObject(input) ? input : {};
-  const ticket = isObject(o['ticket']) ? o['ticket'] : { ticket: o['ticket'], appToken: o['appToken'] };
-  const ok = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && !/[\r\n\0]/.test(v);
-  if (ok(o['accessToken']) && o['ticket'] == null) return { accessToken: o['accessToken'].trim() };
-  if (o['accessToken'] == null && ok(ticket['ticket']) && ok(ticket['appToken']))
-    return { ticket: ticket['ticket'].trim(), appToken: ticket['appToken'].trim() };
-  throw new ValidationError('SuperOffice needs either an accessToken, or a ticket with an appToken', 'credentials.superoffice');
-}
+const absent = z.null().optional();
+
+/** The GraphQL @oneOf shape `{accessToken}` | `{ticket: {ticket, appToken}}`, or the flat stored one. */
+const credentials: z.ZodType<SuperofficeCredentials> = z.union(
+  [
+    z.object({ accessToken: headerToken(), ticket: absent }).transform(({ accessToken }) => ({ accessToken })),
+    z
+      .object({ accessToken: absent, ticket: z.object({ ticket: headerToken(), appToken: headerToken() }) })
+      .transform(({ ticket }) => ticket),
+    z
+      .object({ accessToken: absent, ticket: headerToken(), appToken: headerToken() })
+      .transform(({ ticket, appToken }) => ({ ticket, appToken })),
+  ],
+  { error: 'needs either an accessToken, or a ticket with an appToken' },
+);
 
 /** Secret is always set, so every delivery is signed (VENDORS.md §6.4). */
 const body = (spec: WebhookSpec): SuperofficeWebhookBody => ({
@@ -68,23 +76,18 @@ function createSuperofficeConnector(ctx: ConnectorContext<SuperofficeCredentials
   };
 }
 
-export const superofficeProvider: ProviderDefinition<SuperofficeCredentials> = {
+export const superofficeProvider = defineProvider<SuperofficeCredentials>({
   key: 'SUPEROFFICE',
   name: 'SuperOffice',
   apiVersion: 'REST v1',
   docsUrl: 'https://docs.superoffice.com/en/api/reference/restful/rest/Webhook/index.html',
   defaultBaseUrl: null,
+  hosts: ['*.superoffice.com'],
   eventTypes: superofficeEventTypes,
-  capabilities: {
-    multipleEventsPerWebhook: true,
-    updateInPlace: true,
-    getOne: true,
-    testEndpoint: true,
-    signedDeliveries: true,
-    reportsStatus: true,
-  },
-  parseCredentials,
+  facts: { multipleEventsPerWebhook: true, updateInPlace: true, signedDeliveries: true, reportsStatus: true },
+  unsupported: {},
+  credentials,
   createConnector: createSuperofficeConnector,
   verifyDelivery: verifySuperofficeDelivery,
   normalize: normalizeSuperofficeDelivery,
-};
+});

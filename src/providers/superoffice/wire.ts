@@ -1,3 +1,8 @@
+import type { TimeFormat } from '../time.js';
+
+/** SuperOffice writes ISO-8601 with seven fractional digits (`2025-05-14T10:48:07.8912039Z`); Date keeps three. */
+export const superofficeTime: TimeFormat = {};
+
 /** SuperOffice's Webhook entity (REST /api/v1/Webhook). `State` is a string; numbers appear in FieldValues. */
 export interface SuperofficeWebhookWire {
   WebhookId: number;
@@ -28,17 +33,15 @@ export interface SuperofficeTestResult {
   Message: string | null;
 }
 
-/** A delivery (WebhookPayload, VENDORS.md §5.3). State events have no Entity. */
+/**
+ * A delivery (WebhookPayload, VENDORS.md §5.3) as normalize.ts narrows it: the fields that name and
+ * date the change, each null when missing or empty, `PrimaryKey` as its decimal text. State events have
+ * no Entity; `Changes`, `FieldValues` and the rest stay in the stored payload, unread.
+ */
 export interface SuperofficeDeliveryWire {
-  EventId?: string;
-  Timestamp?: string;
-  Changes?: string[];
-  Event?: string;
-  PrimaryKey?: number;
-  Entity?: string;
-  ContextIdentifier?: string;
-  ChangedByAssociateId?: number;
-  WebhookName?: string;
-  FieldValues?: Record<string, unknown>;
-  Values?: Record<string, unknown>;
+  EventId: string | null;
+  Timestamp: string | null;
+  Event: string | null;
+  PrimaryKey: string | null;
+  Entity: string | null;
 }

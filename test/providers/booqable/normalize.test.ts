@@ -4,8 +4,11 @@ import { DeliveryError } from '../../../src/domain/errors.js';
 import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { parseBody } from '../../../src/ingest/parse-body.js';
 import { booqableProvider } from '../../../src/providers/booqable/index.js';
-import { parseBooqableTime } from '../../../src/providers/booqable/map.js';
 import { booqableSignsDeliveries } from '../../../src/providers/booqable/verify.js';
+import { booqableTime } from '../../../src/providers/booqable/wire.js';
+import { parseTime } from '../../../src/providers/time.js';
+
+const parseBooqableTime = (value: unknown) => parseTime(value, booqableTime);
 
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
 const FORM = 'application/x-www-form-urlencoded';

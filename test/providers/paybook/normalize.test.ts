@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/domain/errors.js';
 import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { paybookProvider } from '../../../src/providers/paybook/index.js';
-import { parsePaybookDate, parsePaybookV3Time } from '../../../src/providers/paybook/map.js';
+import { paybookDates, paybookV3Time } from '../../../src/providers/paybook/wire.js';
+import { parseTime } from '../../../src/providers/time.js';
+
+const parsePaybookDate = (value: unknown) => parseTime(value, paybookDates);
+const parsePaybookV3Time = (value: unknown) => parseTime(value, paybookV3Time);
 
 const normalize = (file: string) => {
   const rawBody = readFileSync(new URL(`../../fixtures/paybook/${file}`, import.meta.url));

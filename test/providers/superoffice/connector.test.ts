@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/domain/errors.js';
 import type { WebhookSpec } from '../../../src/domain/webhook.js';
+import { findWebhook, requireMethod } from '../../../src/providers/connector.js';
 import { createHttpClient } from '../../../src/providers/http.js';
 import { createSuperofficeClient, type SuperofficeCredentials } from '../../../src/providers/superoffice/client.js';
 import { superofficeProvider } from '../../../src/providers/superoffice/index.js';
@@ -113,9 +114,9 @@ describe('SuperOffice connector against the sandbox', () => {
     expect(sandbox.requests.at(-1)?.query).toEqual({ nameFilter: 'CRM', eventFilter: 'sale.changed', statusFilter: 'Active' });
     expect(listed.map((h) => h.WebhookId)).toEqual([Number(hook?.externalId)]);
     expect(await client.list({ statusFilter: 'Stopped' })).toEqual([]);
-    expect((await connector().getWebhook(hook?.externalId ?? ''))?.name).toBe('CRM hook');
+    expect((await findWebhook(connector(), hook?.externalId ?? ''))?.name).toBe('CRM hook');
     expect(sandbox.requests.at(-1)).toMatchObject({ method: 'GET', path: `${base()}/${hook?.externalId}` });
-    expect(await connector().getWebhook('999')).toBeNull();
+    expect(await findWebhook(connector(), '999')).toBeNull();
   });
 
   it('replaces with PUT, pauses and resumes with a JSON Patch of State, and deletes with 204', async () => {
@@ -128,19 +129,20 @@ describe('SuperOffice connector against the sandbox', () => {
       body: { WebhookId: Number(id), Events: ['person.created'], Name: 'renamed', Secret: 'so-secret-1' },
     });
     expect(updated?.events).toEqual(['person.created']);
-    const [paused] = await connector().setEnabled([id], false);
+    const [paused] = await requireMethod(superofficeProvider, connector(), 'setEnabled')([id], false);
     const patch = sandbox.requests.at(-1);
     expect(patch).toMatchObject({ method: 'PATCH', path: `${base()}/${id}`, body: [{ op: 'replace', path: 'State', value: 'Stopped' }] });
     expect(patch?.headers['content-type']).toBe('application/json-patch+json');
     expect(paused?.status).toBe('DISABLED');
-    expect((await connector().setEnabled([id], true))[0]?.status).toBe('ACTIVE');
+    expect((await requireMethod(superofficeProvider, connector(), 'setEnabled')([id], true))[0]?.status).toBe('ACTIVE');
     await connector().deleteWebhook([id, '4242']);
     expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([`${base()}/${id}`, `${base()}/4242`]);
     expect(await connector().listWebhooks()).toEqual([]);
   });
 
   it('sends a test through POST /api/v1/Webhook/Test and reports a failed one without the vendor message', async () => {
-    await connector().sendTestEvent([], spec());
+    const sendTest = () => requireMethod(superofficeProvider, connector(), 'sendTestEvent')([], spec());
+    await sendTest();
     expect(sandbox.requests.at(-1)).toMatchObject({
       method: 'POST',
       path: `${base()}/Test`,
@@ -148,9 +150,7 @@ describe('SuperOffice connector against the sandbox', () => {
     });
     expect(pings).toHaveLength(1);
     receiverStatus = 503;
-    const err = (await connector()
-      .sendTestEvent([], spec())
-      .catch((e: unknown) => e)) as ProviderError;
+    const err = (await sendTest().catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).not.toContain('HTTP 503');
   });

@@ -1,0 +1,112 @@
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Metrics } from '../metrics.js';
+import type { Services } from '../schema/context.js';
+import { createSharedFrames } from '../stream/shared-frames.js';
+import { pace } from '../stream/turns.js';
+import { extractApiKey } from './auth.js';
+import { createSocketLimit } from './limits.js';
+import type { RefusalBudget } from './use-refusal-budget.js';
+import type { GraphQLServer } from './yoga.js';
+
+export interface GraphQLWsOptions {
+  server: Server;
+  yoga: GraphQLServer;
+  services: Pick<Services, 'store' | 'config'>;
+  metrics: Metrics;
+  refusals: RefusalBudget;
+}
+
+/** yoga's enveloped execute/subscribe, carried to graphql-ws's execute/subscribe through rootValue. */
+interface Enveloped {
+  execute(args: ExecutionArgs): unknown;
+  subscribe(args: ExecutionArgs): unknown;
+}
+
+/**
+ * graphql-ws on the GraphQL endpoint, executed by yoga's envelop (the same plugins as HTTP). Every cast between
+ * graphql-ws's types and yoga's lives in this file, with the shared-frame splice (stream/shared-frames.ts).
+ */
+export function attachGraphQLWs({ server, yoga, services: { store, config }, metrics, refusals }: GraphQLWsOptions) {
+  // No GraphQL message is larger than the largest body the gateway reads (ws would take 100 MiB).
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
+  metrics.countConnections('graphql-ws', () => wss.clients.size);
+  // Registered before graphql-ws's own listener: each socket's send splices shared payloads in.
+  const frames = createSharedFrames();
+  wss.on('connection', (socket) => {
+    const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
+    socket.send = ((data: unknown, ...rest: unknown[]) => send(typeof data === 'string' ? frames.expand(data) : data, ...rest)) as never;
+  });
+  const socketLimit = createSocketLimit(config.limits);
+  const socketClients = new WeakMap<object, string>();
+  useServer(
+    {
+      // Subscribers sharing an execution also share its serialized payload (see shared-frames.ts).
+      onNext: (_ctx, _id, _payload, _args, result) => frames.placeholder(result) as never,
+      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
+      // Refuse the socket early (close 4403) rather than at the first operation.
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.['authorization'] ?? ctx.connectionParams?.['Authorization'];
+        const client = refusals.clientOf(authorization, ctx.extra.request.socket.remoteAddress);
+        socketClients.set(ctx.extra.socket, client);
+        // A client that keeps being refused (see use-refusal-budget.ts) does not get a socket to flood.
+        if (refusals.retryAfter(client) > 0) {
+          refusals.refused(client);
+          await refusals.tarpit();
+          ctx.extra.socket.close(4429, 'too many refused operations: wait, then stay within the limits');
+          return false;
+        }
+        const key = extractApiKey(authorization);
+        const ok = key !== null && (await store.apiKeys.authenticate(key)) !== null;
+        if (!ok) refusals.refused(client);
+        return ok;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        // Before any work: a flood of subscribe messages on one socket is refused for the cost of a count.
+        const tooMany = socketLimit(ctx.subscriptions, ctx.extra.socket);
+        if (tooMany) {
+          refusals.refused(socketClients.get(ctx.extra.socket) ?? '');
+          return [tooMany];
+        }
+        // A burst of subscribe messages arrives in one read of the socket; each one's parse, validation and
+        // start then takes its own turn (stream/turns.ts), so acknowledgments are not queued behind the burst.
+        await pace();
+        const { schema, execute, subscribe, contextFactory, validate, parse } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: payload,
+          connectionParams: ctx.connectionParams ?? {},
+        });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as never];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const rootValue: Enveloped = { execute, subscribe };
+        return {
+          schema,
+          operationName: payload.operationName ?? null,
+          document,
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue,
+        };
+      },
+    },
+    wss,
+  );
+  return {
+    /** Closes every socket (1001) and the server. */
+    close: async (): Promise<void> => {
+      for (const client of wss.clients) client.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { Config } from './config.js';
+import { formatDeliveryUrl } from './domain/delivery-url.js';
+import { type ProviderKey, providerKeys, providerSlug } from './domain/provider-key.js';
+import { createOffThreadDecoder } from './ingest/off-thread.js';
+import { createConnectionManager } from './manage/connections.js';
+import { createSandboxEvents } from './manage/sandbox-events.js';
+import { createWebhookManager } from './manage/webhooks.js';
+import { createMetrics, type Metrics, statusClass } from './metrics.js';
+import { createHostGuard } from './providers/host-guard.js';
+import { createHttpClient, type HttpClient } from './providers/http.js';
+import { createEventBus } from './stream/bus.js';
+import { createSandbox, SANDBOX_PREFIX, type Sandbox } from './sandbox/index.js';
+import type { Services } from './schema/context.js';
+import { createCursorCodec } from './schema/ids.js';
+import { resolveSecretKey } from './secret-key.js';
+import { createPruner, type Pruner } from './store/retention.js';
+import { createStore } from './store/store.js';
+
+export interface ServiceOptions {
+  /** The origin this process answers on (its bound loopback origin): the sandbox's vendors deliver to it. */
+  origin: string;
+  log: Logger;
+  /** Vendor transport for every connector (an undici MockAgent in tests). */
+  dispatcher?: Dispatcher | undefined;
+}
+
+/** The long-lived services and what the HTTP layer mounts beside them. */
+export interface ServiceGraph {
+  /** What resolvers see (schema/context.ts). */
+  services: Services;
+  metrics: Metrics;
+  retention: Pruner;
+  /** The simulated vendors' HTTP side, mounted under /sandbox/ when HOOKGRAPH_SANDBOX is on. */
+  sandbox: Sandbox | null;
+  decoder: ReturnType<typeof createOffThreadDecoder>;
+  close(): Promise<void>;
+}
+
+/** The object graph: store, bus, vendor HTTP clients, managers and the sandbox. No HTTP server here. */
+export async function createServices(config: Readonly<Config>, { origin, log, dispatcher }: ServiceOptions): Promise<ServiceGraph> {
+  const { key, origin: keyOrigin } = resolveSecretKey(config.secretKey, config.dataDir);
+  const metrics = createMetrics();
+  const store = await createStore({
+    databaseUrl: config.databaseUrl,
+    secretKey: key,
+    pgSchema: config.pgSchema,
+    keyOrigin,
+    onCommit: (rows, seconds) => {
+      metrics.commitRows.observe(rows);
+      metrics.commitSeconds.observe(seconds);
+    },
+  });
+  const bus = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, log });
+  const retention = createPruner({ store, retentionMs: config.retentionMs, log, onPass: (r) => metrics.eventsPruned.inc(r.rows) });
+  const publicOrigin = config.publicUrl ?? origin;
+  // Sandbox accounts persist in the database; the vendors deliver only to this gateway's own /hooks URLs.
+  const sandbox = config.sandbox ? createSandbox({ store: store.sandbox, gatewayOrigins: () => [config.publicUrl, origin] }) : null;
+  // Loopback is reachable only at the gateway's own origin, under /sandbox/, and only while the sandbox is mounted.
+  const { assertAllowedUrl, lookup } = createHostGuard({
+    allowedHosts: config.allowedHosts,
+    sandboxOrigin: () => (sandbox ? origin : null),
+    sandboxPathPrefix: SANDBOX_PREFIX,
+  });
+  const httpClients = new Map<ProviderKey, HttpClient>(
+    providerKeys.map((p) => [
+      p,
+      createHttpClient(p, {
+        ...(dispatcher && { dispatcher }),
+        timeoutMs: config.vendorTimeoutMs,
+        assertAllowedUrl,
+        lookup,
+        maxResponseBytes: config.limits.vendorMaxResponseBytes,
+        onAttempt: (a) => {
+          metrics.vendorCalls.inc({ provider: a.provider, status: String(a.status ?? 'network') });
+          metrics.vendorCallSeconds.observe({ provider: a.provider, status_class: statusClass(a.status) }, a.ms / 1000);
+          log.debug(
+            { provider: a.provider, method: a.method, path: a.url, status: a.status, attempt: a.attempt, ms: Math.round(a.ms) },
+            'vendor call',
+          );
+        },
+      }),
+    ]),
+  );
+  const connections = createConnectionManager({ store, httpFor: (p) => httpClients.get(p) as HttpClient, assertAllowedUrl });
+  const sandboxEvents =
+    sandbox && createSandboxEvents({ store, vendors: sandbox.vendors, mountUrl: (p) => `${origin}${SANDBOX_PREFIX}${providerSlug(p)}` });
+  const deliveryUrl = (id: string, token: string) => formatDeliveryUrl(publicOrigin, id, token);
+  const decoder = createOffThreadDecoder();
+  return {
+    services: {
+      config,
+      store,
+      bus,
+      connections,
+      webhooks: createWebhookManager({ store, connections, deliveryUrl, testFallback: sandboxEvents?.test ?? null }),
+      deliveryUrl,
+      sandbox: sandboxEvents,
+      cursors: createCursorCodec(key),
+    },
+    metrics,
+    retention,
+    sandbox,
+    decoder,
+    async close() {
+      await retention.stop();
+      await decoder.close();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
