@@ -5,17 +5,7 @@ import { booqableEventAliases, booqableEventTypes } from '../providers/booqable/
 import type { BooqableApiPath, BooqableErrorDocument, BooqablePayloadVersion } from '../providers/booqable/wire.js';
 import { isObject, type Json } from '../providers/json.js';
 import { createApiKeyAccounts } from './accounts.js';
-import {
-  anyHttpUrl,
-  createSandboxRecorder,
-  deliver,
-  header,
-  MAX_HOOKS_PER_ACCOUNT,
-  sandboxControls,
-  sendJson,
-  stringField,
-} from './common.js';
-import { createMemoryAccountStore } from './memory-store.js';
+import { deliver, header, MAX_HOOKS_PER_ACCOUNT, sandboxControls, sandboxParts, sendJson, stringField } from './common.js';
 import type { SandboxDelivery, SandboxRequest, SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 interface Endpoint {
@@ -231,11 +221,8 @@ function sampleData(eventType: string, version: BooqablePayloadVersion, account:
  * flattened as the docs show them), create 201, PUT, DELETE answering the record with `events: []`,
  * JSON:API error documents. Deliveries: version 1 form-urlencoded, version 4 JSON (VENDORS.md §2.3).
  */
-export function createBooqableSandbox({
-  store = createMemoryAccountStore(),
-  acceptsDeliveryUrl = anyHttpUrl,
-}: SandboxVendorOptions = {}): SandboxVendor {
-  const recorder = createSandboxRecorder();
+export function createBooqableSandbox(options: SandboxVendorOptions = {}): SandboxVendor {
+  const { store, acceptsDeliveryUrl, recorder } = sandboxParts(options);
   const { accounts, authenticate } = createApiKeyAccounts<State>({
     provider: 'BOOQABLE',
     prefix: KEY_PREFIX,

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import type { SandboxDelivery, SandboxFault, SandboxRequest } from './types.js';
+import { createMemoryAccountStore } from './memory-store.js';
+import type { SandboxDelivery, SandboxFault, SandboxRequest, SandboxVendorOptions } from './types.js';
 
 /** Vendor API bodies are small (one webhook registration); anything larger is refused with 413. */
 const MAX_SANDBOX_BODY = 16 * 1024;
@@ -133,4 +134,9 @@ export function anyHttpUrl(raw: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What every simulated vendor starts from: its options' defaults (see SandboxVendorOptions) and a fresh recorder. */
+export function sandboxParts({ store = createMemoryAccountStore(), acceptsDeliveryUrl = anyHttpUrl }: SandboxVendorOptions) {
+  return { store, acceptsDeliveryUrl, recorder: createSandboxRecorder() };
 }

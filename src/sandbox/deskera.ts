@@ -3,17 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deskeraEventTypes } from '../providers/deskera/catalog.js';
 import type { DeskeraHookWire } from '../providers/deskera/wire.js';
 import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
-import {
-  anyHttpUrl,
-  createSandboxRecorder,
-  deliver,
-  header,
-  MAX_HOOKS_PER_ACCOUNT,
-  sandboxControls,
-  sendJson,
-  stringField,
-} from './common.js';
-import { createMemoryAccountStore } from './memory-store.js';
+import { deliver, header, MAX_HOOKS_PER_ACCOUNT, sandboxControls, sandboxParts, sendJson, stringField } from './common.js';
 import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 interface State {
@@ -33,11 +23,10 @@ const REFRESH_PREFIX = 'sbx-dk-refresh-';
  * one stops working). The delivery format is not documented (VENDORS.md §1.3); the sandbox POSTs
  * JSON `{hookId, eventType, tenantId, data}`.
  */
-export function createDeskeraSandbox({
-  store = createMemoryAccountStore(),
-  acceptsDeliveryUrl = anyHttpUrl,
-}: SandboxVendorOptions = {}): SandboxVendor & { expireAccessToken(account: string): Promise<void> } {
-  const recorder = createSandboxRecorder();
+export function createDeskeraSandbox(
+  options: SandboxVendorOptions = {},
+): SandboxVendor & { expireAccessToken(account: string): Promise<void> } {
+  const { store, acceptsDeliveryUrl, recorder } = sandboxParts(options);
   const known = new Set(deskeraEventTypes.map((e) => e.name));
   const accounts = createVendorAccounts<State>({
     provider: 'DESKERA',

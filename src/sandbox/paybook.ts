@@ -3,17 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paybookEventTypes } from '../providers/paybook/catalog.js';
 import type { PaybookWebhookWire } from '../providers/paybook/wire.js';
 import { createApiKeyAccounts } from './accounts.js';
-import {
-  anyHttpUrl,
-  createSandboxRecorder,
-  deliver,
-  header,
-  MAX_HOOKS_PER_ACCOUNT,
-  sandboxControls,
-  sendJson,
-  stringField,
-} from './common.js';
-import { createMemoryAccountStore } from './memory-store.js';
+import { deliver, header, MAX_HOOKS_PER_ACCOUNT, sandboxControls, sandboxParts, sendJson, stringField } from './common.js';
 import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 interface Hook extends PaybookWebhookWire {
@@ -54,11 +44,8 @@ function v3Time(d = new Date()): string {
  * answers). Deliveries: V1 flat, or V3 batched (`shape: 'v3'`, `'v3-batch'` with two items), with
  * the hook's custom headers.
  */
-export function createPaybookSandbox({
-  store = createMemoryAccountStore(),
-  acceptsDeliveryUrl = anyHttpUrl,
-}: SandboxVendorOptions = {}): SandboxVendor {
-  const recorder = createSandboxRecorder();
+export function createPaybookSandbox(options: SandboxVendorOptions = {}): SandboxVendor {
+  const { store, acceptsDeliveryUrl, recorder } = sandboxParts(options);
   const { accounts, authenticate } = createApiKeyAccounts<State>({
     provider: 'PAYBOOK',
     prefix: KEY_PREFIX,

@@ -12,17 +12,7 @@ import {
 } from '../providers/rootfi/wire.js';
 import { isObject } from '../providers/json.js';
 import { createApiKeyAccounts } from './accounts.js';
-import {
-  anyHttpUrl,
-  createSandboxRecorder,
-  deliver,
-  header,
-  MAX_HOOKS_PER_ACCOUNT,
-  sandboxControls,
-  sendJson,
-  stringField,
-} from './common.js';
-import { createMemoryAccountStore } from './memory-store.js';
+import { deliver, header, MAX_HOOKS_PER_ACCOUNT, sandboxControls, sandboxParts, sendJson, stringField } from './common.js';
 import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 /**
@@ -195,11 +185,8 @@ function payloadFor(eventType: string, account: string, shape: string | undefine
   return body;
 }
 
-export function createRootfiSandbox({
-  store = createMemoryAccountStore(),
-  acceptsDeliveryUrl = anyHttpUrl,
-}: SandboxVendorOptions = {}): SandboxVendor {
-  const recorder = createSandboxRecorder();
+export function createRootfiSandbox(options: SandboxVendorOptions = {}): SandboxVendor {
+  const { store, acceptsDeliveryUrl, recorder } = sandboxParts(options);
   const { accounts, authenticate } = createApiKeyAccounts<State>({
     provider: 'ROOTFI',
     prefix: KEY_PREFIX,

@@ -4,17 +4,7 @@ import { hmacSha256Base64 } from '../crypto.js';
 import { superofficeEventTypes } from '../providers/superoffice/catalog.js';
 import type { SuperofficeWebhookWire } from '../providers/superoffice/wire.js';
 import { accountNamedBy, createVendorAccounts, mintSecret } from './accounts.js';
-import {
-  anyHttpUrl,
-  createSandboxRecorder,
-  deliver,
-  header,
-  MAX_HOOKS_PER_ACCOUNT,
-  sandboxControls,
-  sendJson,
-  stringField,
-} from './common.js';
-import { createMemoryAccountStore } from './memory-store.js';
+import { deliver, header, MAX_HOOKS_PER_ACCOUNT, sandboxControls, sandboxParts, sendJson, stringField } from './common.js';
 import type { SandboxDelivery, SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 interface State {
@@ -45,11 +35,8 @@ export function superofficeTenant(account: string): string {
  * Create (and a TargetUrl change, and Test) first POSTs a signed test ping to TargetUrl and fails
  * unless it gets exactly 200. Deliveries are signed with the hook's Secret (VENDORS.md §5.3).
  */
-export function createSuperofficeSandbox({
-  store = createMemoryAccountStore(),
-  acceptsDeliveryUrl = anyHttpUrl,
-}: SandboxVendorOptions = {}): SandboxVendor {
-  const recorder = createSandboxRecorder();
+export function createSuperofficeSandbox(options: SandboxVendorOptions = {}): SandboxVendor {
+  const { store, acceptsDeliveryUrl, recorder } = sandboxParts(options);
   const accounts = createVendorAccounts<State>({
     provider: 'SUPEROFFICE',
     store,
