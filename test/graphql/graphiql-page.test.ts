@@ -16,7 +16,9 @@ interface Raw {
 
 function raw(url: string, headers: Record<string, string> = {}): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    get(url, { headers }, (res) => {
+    // A fresh connection each time: a pooled one left idle past the server's keep-alive timeout (while this file
+    // decompresses megabytes) can be reset as it is reused.
+    get(url, { headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
