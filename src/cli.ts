@@ -6,6 +6,8 @@ import { type Kysely, sql } from 'kysely';
 import { Agent } from 'undici';
 import { type Config, loadConfig } from './config.js';
 import { createSealer } from './crypto.js';
+import { type AccessScope, parseScopes } from './domain/access.js';
+import { ValidationError } from './domain/errors.js';
 import { type ProviderKey, providerKeys, providerSlug } from './domain/provider-key.js';
 import { createConnectionManager } from './manage/connections.js';
 import { createSandboxEvents } from './manage/sandbox-events.js';
@@ -77,15 +79,40 @@ const DURATION_UNITS = new Map([
   ['m', 60_000],
 ]);
 
+/** `30d`, `12h`, `90m` → milliseconds; null for anything else (zero included). */
+function durationMs(value: string): number | null {
+  const m = /^(\d+)([dhm])$/i.exec(value.trim());
+  const unit = m ? DURATION_UNITS.get((m[2] as string).toLowerCase()) : undefined;
+  const n = m ? Number(m[1]) : 0;
+  return unit && n > 0 ? n * unit : null;
+}
+
 /** `30d`, `12h`, `90m` → milliseconds; `forever` keeps every event; `default` follows HOOKGRAPH_RETENTION (null). */
 function parseRetention(value: string): TenantRetention {
   if (/^forever$/i.test(value)) return 'forever';
   if (/^default$/i.test(value)) return null;
-  const m = /^(\d+)([dhm])$/i.exec(value.trim());
-  const unit = m ? DURATION_UNITS.get((m[2] as string).toLowerCase()) : undefined;
-  const n = m ? Number(m[1]) : 0;
-  if (!unit || n <= 0) throw new InvalidArgumentError('expected a duration like 30d, 12h or 90m, forever, or default');
-  return n * unit;
+  const ms = durationMs(value);
+  if (ms === null) throw new InvalidArgumentError('expected a duration like 30d, 12h or 90m, forever, or default');
+  return ms;
+}
+
+/** A key that must outlive this is better made without --expires (and far-off dates overflow Date). */
+const MAX_KEY_LIFETIME_MS = 3_650 * 86_400_000;
+
+/** --expires: `30d`, `12h`, `90m` from now, in milliseconds. */
+function parseExpires(value: string): number {
+  const ms = durationMs(value);
+  if (ms === null || ms > MAX_KEY_LIFETIME_MS) throw new InvalidArgumentError('expected a duration like 30d, 12h or 90m, at most 3650d');
+  return ms;
+}
+
+function parseScopeList(value: string): AccessScope[] {
+  try {
+    return parseScopes(value);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }
 
 function formatRetention(ms: number | null): string {
@@ -115,12 +142,20 @@ function keysCommand(): Command {
     .description('create an API key for a tenant; the key is printed once, as the last line')
     .requiredOption('--tenant <name>', 'the tenant the key belongs to')
     .option('--name <label>', 'a label to recognise the key by', 'cli')
+    .addOption(
+      new Option('--scope <list>', 'what the key may do: a comma list of admin, read, subscribe')
+        .argParser(parseScopeList)
+        .default(['ADMIN'], 'admin'),
+    )
+    .addOption(new Option('--expires <duration>', 'the key stops working after 30d, 12h, 90m… (default: never)').argParser(parseExpires))
     .option('--create', 'create the tenant when it does not exist')
-    .action((opts: { tenant: string; name: string; create?: boolean }) =>
+    .action((opts: { tenant: string; name: string; scope: AccessScope[]; expires?: number; create?: boolean }) =>
       withStore(async (store) => {
         const tenant = await tenantNamed(store, opts.tenant, { create: opts.create === true });
-        const { key, info } = await store.apiKeys.create(tenant.id, opts.name);
-        io.out(`created key ${info.id} for tenant ${tenant.name}; it is shown once:`);
+        const expiresAt = opts.expires === undefined ? null : new Date(Date.now() + opts.expires);
+        const { key, info } = await store.apiKeys.create(tenant.id, opts.name, { scopes: opts.scope, expiresAt });
+        const expiry = expiresAt ? `expires ${expiresAt.toISOString()}` : 'never expires';
+        io.out(`created key ${info.id} for tenant ${tenant.name} (${info.scopes.join(',').toLowerCase()}; ${expiry}); it is shown once:`);
         io.out(key);
       }),
     );
@@ -134,18 +169,41 @@ function keysCommand(): Command {
         const tenant = opts.tenant === undefined ? null : await tenantNamed(store, opts.tenant);
         const list = await store.apiKeys.list(tenant?.id);
         if (opts.json) {
-          json(list.map((k) => ({ id: k.id, tenant: k.tenantName, name: k.name, createdAt: k.createdAt, revokedAt: k.revokedAt })));
+          json(
+            list.map((k) => ({
+              id: k.id,
+              tenant: k.tenantName,
+              name: k.name,
+              createdAt: k.createdAt,
+              revokedAt: k.revokedAt,
+              scopes: k.scopes,
+              filter: k.filter,
+              expiresAt: k.expiresAt,
+              lastUsedAt: k.lastUsedAt,
+            })),
+          );
           return;
         }
         if (list.length === 0) return io.out('no keys');
+        const now = Date.now();
+        const status = (k: (typeof list)[number]) =>
+          k.revokedAt
+            ? `revoked ${k.revokedAt.toISOString()}`
+            : k.expiresAt && k.expiresAt.getTime() <= now
+              ? `expired ${k.expiresAt.toISOString()}`
+              : 'active';
         const rows = list.map((k) => [
           k.id,
           k.tenantName,
           k.name,
+          k.scopes.join(',').toLowerCase(),
           k.createdAt.toISOString(),
-          k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active',
+          k.expiresAt?.toISOString() ?? 'never',
+          k.lastUsedAt?.toISOString() ?? 'never',
+          status(k),
         ]);
-        for (const line of table([['ID', 'TENANT', 'NAME', 'CREATED', 'STATUS'], ...rows])) io.out(line);
+        const header = ['ID', 'TENANT', 'NAME', 'SCOPES', 'CREATED', 'EXPIRES', 'LAST USED', 'STATUS'];
+        for (const line of table([header, ...rows])) io.out(line);
       }),
     );
   keys

@@ -50,6 +50,12 @@ export interface Config {
   metricsPort: number | null;
   /** PostgreSQL schema for hookgraph's tables (and its migration tables); null → the connection's current schema. */
   pgSchema: string | null;
+  /**
+   * Browser origins allowed to call /graphql (CORS) and open its WebSocket, in the serialized form browsers send
+   * (`https://app.example.com`); 'loopback': any http://localhost, 127.0.0.1 or [::1] port (graphql/origins.ts).
+   * @default 'loopback' in development, none in production
+   */
+  corsOrigins: string[] | 'loopback';
 }
 
 /** Bounds on input from tenants, vendors and clients; set so real clients never meet them. */
@@ -238,6 +244,35 @@ const hostList = z
     error: 'must be a comma-separated list of host names (a leading *. allowed)',
   });
 
+/**
+ * Exact browser origins, normalized as browsers serialize them (lower-case host, no default port), without
+ * duplicates. `*` is refused, a wildcard host too: every origin allowed is one somebody named.
+ */
+const originList = z.string().transform((value, ctx) => {
+  const origins = new Set<string>();
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const url = URL.canParse(entry) ? new URL(entry) : null;
+    const problem = entry.includes('*')
+      ? 'must list exact origins, without * or wildcards: name each origin a browser app is served from'
+      : url === null || !url.hostname || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password
+        ? `must be a comma-separated list of http(s) origins (scheme://host[:port]); ${JSON.stringify(entry)} is not one`
+        : url.pathname !== '/' || url.search || url.hash
+          ? `must list origins without path, query or fragment (a browser's Origin header has none); ${JSON.stringify(entry)} has one`
+          : null;
+    if (problem !== null) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    origins.add((url as URL).origin);
+  }
+  if (origins.size > 0) return [...origins];
+  ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of origins' });
+  return z.NEVER;
+});
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting but the limits, with its documentation. */
@@ -307,6 +342,11 @@ const settingsSchema = z.object({
     example: '*.booqable.com,sync.paybook.com',
     default: "the five vendors' API hosts",
     description: 'hosts outbound vendor calls may reach (port 443 only)',
+  }),
+  HOOKGRAPH_CORS_ORIGINS: doc(originList, {
+    example: 'https://app.example.com,http://localhost:5173',
+    default: 'development: any http://localhost, 127.0.0.1 or [::1] port; production: none',
+    description: 'browser origins that may call /graphql (CORS) and open its WebSocket; exact origins, * refused',
   }),
   HOOKGRAPH_MAX_BODY_BYTES: doc(int(1), { example: '1048576', default: '1048576 (1 MiB)', description: 'largest delivery body' }),
   HOOKGRAPH_VENDOR_TIMEOUT_MS: doc(int(1), { example: '10000', default: '10000', description: 'per-attempt vendor call timeout' }),
@@ -444,6 +484,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     metricsToken: s.HOOKGRAPH_METRICS_TOKEN ?? null,
     metricsPort: s.HOOKGRAPH_METRICS_PORT ?? null,
     pgSchema: s.HOOKGRAPH_PG_SCHEMA ?? null,
+    corsOrigins: s.HOOKGRAPH_CORS_ORIGINS ?? (dev ? 'loopback' : []),
     ...rest,
   };
   Object.freeze(config.limits);

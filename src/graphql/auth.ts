@@ -18,7 +18,7 @@ export function unauthenticated(message = 'a valid API key is required: Authoriz
 /** Resolves the tenant of an Authorization value, or throws UNAUTHENTICATED. */
 export async function authenticate(apiKeys: ApiKeyStore, authorization: unknown): Promise<Tenant> {
   const key = extractApiKey(authorization);
-  const tenant = key ? await apiKeys.authenticate(key) : null;
+  const tenant = key ? ((await apiKeys.authenticate(key))?.tenant ?? null) : null;
   if (!tenant) throw unauthenticated();
   return tenant;
 }

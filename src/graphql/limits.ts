@@ -6,6 +6,7 @@ import { type ExecutionResult, GraphQLError, type GraphQLSchema, type DocumentNo
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { WebSocket } from 'ws';
 import { type Limits, limitVariable } from '../config.js';
+import { ValidationError } from '../domain/errors.js';
 import { PAYLOAD_COST } from '../schema/cost.js';
 import { SlowSubscriberError, watchSlowSubscriber } from '../stream/slow-subscribers.js';
 
@@ -119,8 +120,15 @@ function useCostLimit(maxCost: number): Plugin {
           );
       },
     });
-    // Variable errors the rule may report are left to execution, which reports them the usual way.
-    validate(args.schema, args.document, [rule]);
+    // Variable errors the rule may report are left to execution, which reports them the usual way. An argument
+    // the rule cannot read (a malformed global id throws from the relay plugin's argument mapping) refuses the
+    // whole operation: executing it uncosted would let one bad id carry any cost past the limit.
+    try {
+      validate(args.schema, args.document, [rule]);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return [new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', field: error.field } })];
+    }
     return refusals;
   };
   return {

@@ -9,7 +9,8 @@ import { HookgraphError, NotConnectedError, NotFoundError, ProviderError, Unsupp
  * whole variable, credentials included, for a @oneOf violation), `Expected value of type "T", found …`,
  * `String cannot represent a non string value: …`, `Syntax Error: … found String "…"`. Those values
  * may be secrets (ProviderCredentialsInput), and responses and logs are read by more people than the
- * caller. Every such message keeps its variable, path and reason and loses the value.
+ * caller. Every such message keeps its variable, path and reason and loses the value. A request in a transport
+ * that is not served is refused with a message naming those that are.
  */
 export function useSafeErrors(): Plugin {
   const scrubResult = ({ result, setResult }: { result: ExecutionResult; setResult: (r: ExecutionResult) => void }) => {
@@ -17,6 +18,11 @@ export function useSafeErrors(): Plugin {
     setResult({ ...result, errors: result.errors.map(scrubbed) });
   };
   return {
+    // Before yoga's own method check, whose message names no alternative: a client of a transport that is not
+    // served (graphql-sse's single connection mode opens with a PUT reservation) learns which ones are.
+    onRequestParse({ request }) {
+      if (request.method !== 'GET' && request.method !== 'POST') throw transportNotServed();
+    },
     // Validation errors (inline literals) are returned as they are by yoga and by our graphql-ws server.
     onValidate:
       () =>
@@ -35,6 +41,19 @@ export function useSafeErrors(): Plugin {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, scrubResult) }),
     onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, scrubResult) }),
   };
+}
+
+/** The transports /graphql serves, named in the refusal of any other (README, Transports). */
+const SERVED_TRANSPORTS =
+  'GraphQL over HTTP (GET and POST), over SSE in distinct connections mode (GET or POST with Accept: text/event-stream) ' +
+  'and over WebSocket (the graphql-ws protocol)';
+
+/** 405 for a method other than GET and POST, graphql-sse's single connection mode among them. */
+function transportNotServed(): GraphQLError {
+  return createGraphQLError(
+    `/graphql serves ${SERVED_TRANSPORTS}; graphql-sse's single connection mode (a PUT reservation) and other methods are not served`,
+    { extensions: { code: 'METHOD_NOT_ALLOWED', http: { status: 405, headers: { allow: 'GET, POST' } } } },
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -8,6 +8,7 @@ import { createSharedFrames } from '../stream/shared-frames.js';
 import { pace } from '../stream/turns.js';
 import { extractApiKey } from './auth.js';
 import { createSocketLimit } from './limits.js';
+import { isAllowedOrigin, isOwnOrigin } from './origins.js';
 import type { RefusalBudget } from './use-refusal-budget.js';
 import type { GraphQLServer } from './yoga.js';
 
@@ -30,8 +31,20 @@ interface Enveloped {
  * graphql-ws's types and yoga's lives in this file, with the shared-frame splice (stream/shared-frames.ts).
  */
 export function attachGraphQLWs({ server, yoga, services: { store, config }, metrics, refusals }: GraphQLWsOptions) {
-  // No GraphQL message is larger than the largest body the gateway reads (ws would take 100 MiB).
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    // No GraphQL message is larger than the largest body the gateway reads (ws would take 100 MiB).
+    maxPayload: config.maxBodyBytes,
+    // CORS does not cover WebSockets: a page on a refused origin is turned away at the upgrade (403), before
+    // graphql-ws sees the socket. No Origin header: not a browser, like a request without Origin over HTTP.
+    verifyClient: ({ origin, req }: { origin: string | undefined; req: IncomingMessage }, done) =>
+      done(
+        origin === undefined || isAllowedOrigin(origin, config.corsOrigins) || isOwnOrigin(origin, req.headers.host, config.publicUrl),
+        403,
+        'origin not allowed (HOOKGRAPH_CORS_ORIGINS)',
+      ),
+  });
   metrics.countConnections('graphql-ws', () => wss.clients.size);
   // Registered before graphql-ws's own listener: each socket's send splices shared payloads in.
   const frames = createSharedFrames();

@@ -5,6 +5,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from './context.js';
 import { defaultFieldCost, listCost } from './cost.js';
+import { decodeNodeId } from './ids.js';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -25,6 +26,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // node(id:) and nodes(ids:): anything but a Node's global id is BAD_USER_INPUT, not a masked fault (ids.ts).
+    decodeGlobalID: decodeNodeId,
     // A connection's own cost counts its page (cost.ts connectionCost); its structure adds nothing.
     edgesFieldOptions: { complexity: { field: 0, multiplier: 1 } },
     nodeFieldOptions: { complexity: 0 },

@@ -10,7 +10,7 @@ import { CursorExpiredError, openEventStream } from '../stream/event-stream.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { connectionCost, countPayloadBytes, PAYLOAD_COST } from './cost.js';
-import { decodeCursor, decodeId, encodeCursor, tryDecodeId } from './ids.js';
+import { decodeCursor, decodeId, encodeCursor } from './ids.js';
 import { ProviderRef } from './provider.js';
 import { ProviderKeyEnum } from './provider-key.js';
 import { readablePayload } from './scalars.js';
@@ -80,7 +80,7 @@ function toFilter(filter: FilterArg): EventFilter | null {
   return {
     providers: filter.providers ?? null,
     types: filter.types ?? null,
-    webhookIds: filter.webhookIds?.map((id) => decodeId(id, 'Webhook')) ?? null,
+    webhookIds: filter.webhookIds?.map((id) => decodeId(id, 'Webhook', 'filter.webhookIds')) ?? null,
   };
 }
 
@@ -186,10 +186,8 @@ builder.queryFields((t) => ({
     type: EventRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => {
-      const raw = tryDecodeId(id, 'Event');
-      return raw ? ctx.services.store.events.get(ctx.tenant.id, raw) : null;
-    },
+    // A malformed id is BAD_USER_INPUT; an Event id that names no event of this tenant is null.
+    resolve: (_root, { id }, ctx) => ctx.services.store.events.get(ctx.tenant.id, decodeId(id, 'Event')),
   }),
 }));
 

@@ -3,21 +3,43 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { ValidationError } from '../domain/errors.js';
 import { BLOCK_BYTES, decryptBlock, deriveKey, encryptBlock } from '../crypto.js';
 
-/** Decodes a Relay global id of the expected type, or null. */
-export function tryDecodeId(globalId: string, typename: string): string | null {
+/** A Relay global id's parts, or null for anything that is not one. */
+function decodeOrNull(globalId: string): { typename: string; id: string } | null {
   try {
-    const { typename: t, id } = decodeGlobalID(globalId);
-    return t === typename ? id : null;
+    return decodeGlobalID(globalId);
   } catch {
     return null;
   }
 }
 
-/** Decodes a Relay global id of the expected type; anything else is a ValidationError. */
-export function decodeId(globalId: string, typename: string): string {
+/** Decodes a Relay global id of the expected type, or null. */
+export function tryDecodeId(globalId: string, typename: string): string | null {
+  const decoded = decodeOrNull(globalId);
+  return decoded?.typename === typename ? decoded.id : null;
+}
+
+/**
+ * Decodes a Relay global id of the expected type; anything else (a raw id, another type's id, garbage) is a
+ * ValidationError (BAD_USER_INPUT) naming the argument, whose value it does not echo.
+ */
+export function decodeId(globalId: string, typename: string, field = 'id'): string {
   const id = tryDecodeId(globalId, typename);
-  if (id === null) throw new ValidationError(`not a ${typename} id: ${globalId.slice(0, 64)}`, 'id');
+  if (id === null) throw new ValidationError(`${field} is not a ${typename} id: pass the global id that ${typename}.id gives`, field);
   return id;
+}
+
+/** The types that implement Node, which `node(id:)` and `nodes(ids:)` can load (test/graphql/ids.test.ts checks the list). */
+export const NODE_TYPES: ReadonlySet<string> = new Set(['Event', 'Provider', 'Webhook']);
+
+/**
+ * The relay plugin's `decodeGlobalID` (builder.ts), used by `node(id:)` and `nodes(ids:)`: the plugin's own decoder
+ * throws an error that is masked as a fault of ours, and takes any typename, so a Query or DateTime id would reach
+ * its loader lookup and fail there. Anything but a Node's global id is a ValidationError (BAD_USER_INPUT).
+ */
+export function decodeNodeId(globalId: string): { typename: string; id: string } {
+  const decoded = decodeOrNull(globalId);
+  if (decoded === null || !NODE_TYPES.has(decoded.typename)) throw new ValidationError('id is not a global id of a Node', 'id');
+  return decoded;
 }
 
 /**

@@ -4,10 +4,19 @@ import { builder } from './builder.js';
 import { ConnectionRef } from './connection.js';
 import { vendorErrors } from './errors.js';
 import { ProviderKeyEnum } from './provider-key.js';
+import { WebhookRef } from './webhook.js';
 
 const SandboxDeliveryRef = builder.objectRef<{ url: string; status: number | null }>('SandboxDelivery').implement({
   fields: (t) => ({
-    webhookId: t.id({ nullable: true, resolve: (d) => webhookIdOfDeliveryUrl(d.url) }),
+    // Encoded as the Webhook node's own id, so webhook(id:) and filter.webhookIds take it as it is.
+    webhookId: t.globalID({
+      nullable: true,
+      description: "The global id of the Webhook delivered to (its `id`), or null for a URL that is no webhook's deliveryUrl",
+      resolve: (d) => {
+        const id = webhookIdOfDeliveryUrl(d.url);
+        return id === null ? null : { type: WebhookRef, id };
+      },
+    }),
     status: t.exposeInt('status', { nullable: true, description: 'HTTP status hookgraph answered the simulated vendor' }),
   }),
 });

@@ -7,7 +7,7 @@ import type { StoredWebhook } from '../domain/webhook.js';
 import { builder } from './builder.js';
 import { connectionCost } from './cost.js';
 import { vendorErrors } from './errors.js';
-import { decodeId, openCursor, sealCursor, tryDecodeId } from './ids.js';
+import { decodeId, openCursor, sealCursor } from './ids.js';
 import { ProviderRef } from './provider.js';
 import { ProviderKeyEnum, WebhookStatusEnum } from './provider-key.js';
 
@@ -112,10 +112,8 @@ builder.queryFields((t) => ({
     type: WebhookRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => {
-      const raw = tryDecodeId(id, 'Webhook');
-      return raw ? ctx.loaders.webhook.load(raw) : null;
-    },
+    // A malformed id is BAD_USER_INPUT; a Webhook id that names no webhook of this tenant is null.
+    resolve: (_root, { id }, ctx) => ctx.loaders.webhook.load(decodeId(id, 'Webhook')),
   }),
 }));
 
@@ -149,14 +147,14 @@ builder.mutationFields((t) => ({
     errors: { types: vendorErrors },
     description: 'Updates in place where the vendor can, else deletes and recreates transparently',
     args: { input: t.arg({ type: UpdateWebhookInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.services.webhooks.update(ctx.tenant.id, decodeId(input.id, 'Webhook'), input),
+    resolve: (_root, { input }, ctx) => ctx.services.webhooks.update(ctx.tenant.id, decodeId(input.id, 'Webhook', 'input.id'), input),
   }),
   sendTestEvent: t.field({
     type: WebhookRef,
     errors: { types: vendorErrors },
     description: "Asks the vendor for a test delivery (SuperOffice's Test endpoint; the sandbox vendor for the others)",
     args: { webhookId: t.arg.id({ required: true }) },
-    resolve: (_root, { webhookId }, ctx) => ctx.services.webhooks.sendTest(ctx.tenant.id, decodeId(webhookId, 'Webhook')),
+    resolve: (_root, { webhookId }, ctx) => ctx.services.webhooks.sendTest(ctx.tenant.id, decodeId(webhookId, 'Webhook', 'webhookId')),
   }),
   deleteWebhook: t.field({
     type: WebhookRef,

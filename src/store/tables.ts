@@ -19,6 +19,13 @@ export interface ApiKeyTable {
   secret_hash: string;
   created_at: string;
   revoked_at: string | null;
+  /** Comma list of AccessScope (domain/access.ts); keys from before 0008 are ADMIN. */
+  scopes: ColumnType<string, string | undefined, string>;
+  /** JSON of the EventFilter (raw webhook ids) every read and subscription of the key is narrowed to; null: none. */
+  filter: ColumnType<string | null, string | null | undefined, string | null>;
+  expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Written at most once a minute per key (api-keys.ts), so it is that precise. */
+  last_used_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConnectionTable {

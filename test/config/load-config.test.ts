@@ -168,6 +168,44 @@ describe('HOOKGRAPH_PUBLIC_URL', () => {
   });
 });
 
+describe('HOOKGRAPH_CORS_ORIGINS', () => {
+  it('allows any loopback origin in development and none in production unless set', () => {
+    expect(loadConfig({}).corsOrigins).toBe('loopback');
+    expect(loadConfig({ NODE_ENV: 'production' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ HOOKGRAPH_PUBLIC_URL: 'https://hooks.example.com' }).corsOrigins).toEqual([]);
+  });
+
+  it('keeps exact origins as browsers send them: lower-case, no default port, no trailing slash, each once', () => {
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        HOOKGRAPH_CORS_ORIGINS: ' https://App.Example.com/, http://localhost:5173,,https://app.example.com:443',
+      }).corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    // Set in development, the list replaces the loopback default.
+    expect(loadConfig({ HOOKGRAPH_CORS_ORIGINS: 'http://[::1]:3000' }).corsOrigins).toEqual(['http://[::1]:3000']);
+  });
+
+  const exact = 'must list exact origins, without * or wildcards: name each origin a browser app is served from';
+  it.each([
+    ['*', exact],
+    ['https://app.example.com,*', exact],
+    ['https://*.example.com', exact],
+    ['app.example.com', 'must be a comma-separated list of http(s) origins (scheme://host[:port]); "app.example.com" is not one'],
+    ['ws://app.example.com', 'must be a comma-separated list of http(s) origins (scheme://host[:port]); "ws://app.example.com" is not one'],
+    ['null', 'must be a comma-separated list of http(s) origins (scheme://host[:port]); "null" is not one'],
+    [
+      'https://app.example.com/console',
+      `must list origins without path, query or fragment (a browser's Origin header has none); "https://app.example.com/console" has one`,
+    ],
+    [' , ', 'must be a comma-separated list of origins'],
+  ])('refuses %j with a message and an example', (value, problem) => {
+    expect(problems({ HOOKGRAPH_CORS_ORIGINS: value })).toEqual([
+      `HOOKGRAPH_CORS_ORIGINS ${problem}, got ${JSON.stringify(value)}; e.g. HOOKGRAPH_CORS_ORIGINS=https://app.example.com,http://localhost:5173`,
+    ]);
+  });
+});
+
 describe('validation messages', () => {
   it('reports every problem at once, one line per variable, each with the value and an example', () => {
     expect(

@@ -376,6 +376,7 @@ export type SandboxDelivery = {
   __typename?: 'SandboxDelivery';
   /** HTTP status hookgraph answered the simulated vendor */
   status?: Maybe<Scalars['Int']['output']>;
+  /** The global id of the Webhook delivered to (its `id`), or null for a URL that is no webhook's deliveryUrl */
   webhookId?: Maybe<Scalars['ID']['output']>;
 };
 

@@ -32,7 +32,7 @@ describe.each(storeBackends)('store on %s', (backend) => {
     const { key, info } = await store.apiKeys.create(tenant.id, 'k');
     const row = await store.kysely.selectFrom('api_keys').selectAll().where('id', '=', info.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(key.slice('hg_'.length + 13));
-    expect((await store.apiKeys.authenticate(key))?.id).toBe(tenant.id);
+    expect((await store.apiKeys.authenticate(key))?.tenant.id).toBe(tenant.id);
     expect(await store.apiKeys.authenticate(`${key.slice(0, -1)}x`)).toBeNull();
     expect(await store.apiKeys.authenticate('hg_nope')).toBeNull();
     expect(await store.apiKeys.revoke(info.id)).toBe(true);

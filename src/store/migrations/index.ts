@@ -6,6 +6,7 @@ import * as eventDedupTable from './0004_event_dedup_table.js';
 import * as sandboxAccounts from './0005_sandbox_accounts.js';
 import * as keyCheck from './0006_key_check.js';
 import * as retention from './0007_retention.js';
+import * as apiKeyAccess from './0008_api_key_access.js';
 
 /**
  * Every migration, by name, in the order they apply. Each file is frozen once released: it runs on databases
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<[name: string, up: (db: Kysely<unknown>, 
   ['0005_sandbox_accounts', sandboxAccounts.up],
   ['0006_key_check', keyCheck.up],
   ['0007_retention', retention.up],
+  ['0008_api_key_access', apiKeyAccess.up],
 ];
