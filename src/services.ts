@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { formatDeliveryUrl } from './domain/delivery-url.js';
 import { type ProviderKey, providerKeys, providerSlug } from './domain/provider-key.js';
 import { createOffThreadDecoder } from './ingest/off-thread.js';
+import { createAccess } from './manage/access.js';
 import { createConnectionManager } from './manage/connections.js';
 import { createSandboxEvents } from './manage/sandbox-events.js';
 import { createWebhookManager } from './manage/webhooks.js';
@@ -88,6 +89,8 @@ export async function createServices(config: Readonly<Config>, { origin, log, di
     sandbox && createSandboxEvents({ store, vendors: sandbox.vendors, mountUrl: (p) => `${origin}${SANDBOX_PREFIX}${providerSlug(p)}` });
   const deliveryUrl = (id: string, token: string) => formatDeliveryUrl(publicOrigin, id, token);
   const decoder = createOffThreadDecoder();
+  const access = createAccess({ apiKeys: store.apiKeys, bus, secretKey: key });
+  await access.start();
   return {
     services: {
       config,
@@ -98,12 +101,14 @@ export async function createServices(config: Readonly<Config>, { origin, log, di
       deliveryUrl,
       sandbox: sandboxEvents,
       cursors: createCursorCodec(key),
+      access,
     },
     metrics,
     retention,
     sandbox,
     decoder,
     async close() {
+      access.close();
       await retention.stop();
       await decoder.close();
       await bus.close();

@@ -42,3 +42,51 @@ export function parseScopes(text: string): AccessScope[] {
   }
   return ACCESS_SCOPES.filter((s) => found.has(s));
 }
+
+/** Whether `held` scopes cover `needed`: ADMIN covers everything, else each needed scope must be held. */
+export function coversScopes(held: readonly AccessScope[], needed: readonly AccessScope[]): boolean {
+  return held.includes('ADMIN') || needed.every((s) => held.includes(s));
+}
+
+/** A list restriction ∩ another: null (no restriction) is the identity; the result may be empty (matches nothing). */
+function intersectList<T>(a: readonly T[] | null | undefined, b: readonly T[] | null | undefined): readonly T[] | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return a.filter((x) => b.includes(x));
+}
+
+/** `a` covers `b` when every type `b` matches, `a` matches too (`*` ⊇ `invoice.*` ⊇ `invoice.created`). */
+function patternCovers(a: string, b: string): boolean {
+  if (a === '*') return true;
+  if (b === '*') return false;
+  if (a.endsWith('.*')) return b.startsWith(a.slice(0, -1));
+  return a === b;
+}
+
+/** Type patterns ∩: for each pair, the narrower one when one covers the other; disjoint pairs add nothing. */
+function intersectTypes(a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): readonly string[] | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  const out = new Set<string>();
+  for (const x of a)
+    for (const y of b) {
+      if (patternCovers(x, y)) out.add(y);
+      else if (patternCovers(y, x)) out.add(x);
+    }
+  return [...out];
+}
+
+/**
+ * The events both filters let through (null: no restriction). What a key or token holds is intersected with what a
+ * client asks for on every read and subscription, and with what a minted token asks for: the result never lets through
+ * an event the held filter refuses. An empty list in the result matches nothing (matchesFilter).
+ */
+export function intersectFilters(held: EventFilter | null, asked: EventFilter | null): EventFilter | null {
+  if (!held) return asked;
+  if (!asked) return held;
+  return {
+    providers: intersectList(held.providers, asked.providers),
+    types: intersectTypes(held.types, asked.types),
+    webhookIds: intersectList(held.webhookIds, asked.webhookIds),
+  };
+}

@@ -59,6 +59,14 @@ export class UnsupportedError extends HookgraphError {
   override name = 'UnsupportedError';
 }
 
+/**
+ * The caller's key or token lacks the scope (domain/access.ts) an operation needs: `extensions.code: FORBIDDEN`,
+ * never an error-union member (no data is shown to a caller that may not see it).
+ */
+export class ForbiddenError extends HookgraphError {
+  override name = 'ForbiddenError';
+}
+
 /** A delivery the ingest route must refuse; `status` is the 4xx to answer. Never reaches GraphQL. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError';

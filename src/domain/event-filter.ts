@@ -8,16 +8,23 @@ export interface EventFilter {
   webhookIds?: readonly string[] | null;
 }
 
-/** The filter on one event: the in-memory twin of the store's SQL filter, for live events that never touch the database. */
+/**
+ * The filter on one event: the in-memory twin of the store's SQL filter, for live events that never touch the database.
+ * A list that is null or absent does not restrict; an empty list matches nothing (what an intersection of two
+ * disjoint filters leaves: see domain/access.ts). GraphQL input turns a client's `[]` into null before it gets here.
+ */
 export function matchesFilter(
   event: Pick<StoredEvent, 'provider' | 'type' | 'webhookId'>,
   filter: EventFilter | null | undefined,
 ): boolean {
   if (!filter) return true;
-  if (filter.providers?.length && !filter.providers.includes(event.provider)) return false;
-  if (filter.webhookIds?.length && (event.webhookId === null || !filter.webhookIds.includes(event.webhookId))) return false;
-  if (filter.types?.length) {
-    return filter.types.some((t) => (t === '*' ? true : t.endsWith('.*') ? event.type.startsWith(t.slice(0, -1)) : event.type === t));
-  }
+  if (filter.providers && !filter.providers.includes(event.provider)) return false;
+  if (filter.webhookIds && (event.webhookId === null || !filter.webhookIds.includes(event.webhookId))) return false;
+  if (filter.types) return filter.types.some((t) => typeMatches(t, event.type));
   return true;
+}
+
+/** Whether a unified type matches one filter entry: exact, a prefix written `invoice.*`, or `*`. */
+export function typeMatches(pattern: string, type: string): boolean {
+  return pattern === '*' ? true : pattern.endsWith('.*') ? type.startsWith(pattern.slice(0, -1)) : type === pattern;
 }

@@ -1,6 +1,14 @@
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { createGraphQLError, handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
-import { HookgraphError, NotConnectedError, NotFoundError, ProviderError, UnsupportedError, ValidationError } from '../domain/errors.js';
+import {
+  ForbiddenError,
+  HookgraphError,
+  NotConnectedError,
+  NotFoundError,
+  ProviderError,
+  UnsupportedError,
+  ValidationError,
+} from '../domain/errors.js';
 
 /**
  * Errors that echo nothing a client sent, and never a stack trace.
@@ -92,6 +100,7 @@ const CODES = new Map<new (...args: never[]) => HookgraphError, string>([
   [NotConnectedError, 'NOT_CONNECTED'],
   [UnsupportedError, 'UNSUPPORTED'],
   [ProviderError, 'PROVIDER_ERROR'],
+  [ForbiddenError, 'FORBIDDEN'],
 ]);
 
 function codeOf(error: HookgraphError): string {

@@ -9,16 +9,20 @@ import { pace } from '../stream/turns.js';
 import { extractApiKey } from './auth.js';
 import { createSocketLimit } from './limits.js';
 import { isAllowedOrigin, isOwnOrigin } from './origins.js';
+import { isGraphQLError } from './use-safe-errors.js';
 import type { RefusalBudget } from './use-refusal-budget.js';
 import type { GraphQLServer } from './yoga.js';
 
 export interface GraphQLWsOptions {
   server: Server;
   yoga: GraphQLServer;
-  services: Pick<Services, 'store' | 'config'>;
+  services: Pick<Services, 'access' | 'config'>;
   metrics: Metrics;
   refusals: RefusalBudget;
 }
+
+/** graphql-ws close code for a socket whose key was revoked or whose key or token expired (graphql-ws's own Forbidden). */
+export const ACCESS_ENDED_CLOSE_CODE = 4403;
 
 /** yoga's enveloped execute/subscribe, carried to graphql-ws's execute/subscribe through rootValue. */
 interface Enveloped {
@@ -30,7 +34,7 @@ interface Enveloped {
  * graphql-ws on the GraphQL endpoint, executed by yoga's envelop (the same plugins as HTTP). Every cast between
  * graphql-ws's types and yoga's lives in this file, with the shared-frame splice (stream/shared-frames.ts).
  */
-export function attachGraphQLWs({ server, yoga, services: { store, config }, metrics, refusals }: GraphQLWsOptions) {
+export function attachGraphQLWs({ server, yoga, services: { access, config }, metrics, refusals }: GraphQLWsOptions) {
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -72,10 +76,20 @@ export function attachGraphQLWs({ server, yoga, services: { store, config }, met
           ctx.extra.socket.close(4429, 'too many refused operations: wait, then stay within the limits');
           return false;
         }
-        const key = extractApiKey(authorization);
-        const ok = key !== null && (await store.apiKeys.authenticate(key)) !== null;
-        if (!ok) refusals.refused(client);
-        return ok;
+        const credential = extractApiKey(authorization);
+        const viewer = credential === null ? null : await access.authenticate(credential);
+        if (!viewer) {
+          refusals.refused(client);
+          return false;
+        }
+        // Revoked (on any replica) or expired: the socket closes, every subscription on it with it.
+        const socket = ctx.extra.socket;
+        const unwatch = access.watch(viewer, (reason) =>
+          socket.close(ACCESS_ENDED_CLOSE_CODE, reason === 'revoked' ? 'access revoked: the key was revoked' : 'access expired'),
+        );
+        socket.once('close', unwatch);
+        if (socket.readyState !== socket.OPEN) unwatch();
+        return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         // Before any work: a flood of subscribe messages on one socket is refused for the cost of a count.
@@ -103,12 +117,21 @@ export function attachGraphQLWs({ server, yoga, services: { store, config }, met
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
         const rootValue: Enveloped = { execute, subscribe };
+        let contextValue: Awaited<ReturnType<typeof contextFactory>>;
+        try {
+          contextValue = await contextFactory();
+        } catch (error) {
+          // The credential stopped working since the socket opened (revoked, expired): this operation is refused
+          // as UNAUTHENTICATED, and the access watch closes the socket (4403). Anything else is a fault of ours.
+          if (isGraphQLError(error)) return [error as never];
+          throw error;
+        }
         return {
           schema,
           operationName: payload.operationName ?? null,
           document,
           variableValues: payload.variables ?? null,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue,
         };
       },

@@ -5,9 +5,10 @@ import type { Context, Services } from '../schema/context.js';
 import { schema } from '../schema/index.js';
 import { createLoaders } from '../schema/loaders.js';
 import { useSharedSubscriptions } from '../stream/use-shared-subscriptions.js';
-import { authenticate } from './auth.js';
+import { authenticate, credentialOfRequest } from './auth.js';
 import { useOperationLimits, useSubscriptionLimits } from './limits.js';
 import { isAllowedOrigin } from './origins.js';
+import { useAccessEnd, useForbiddenStatus } from './use-access.js';
 import { useMetrics } from './use-metrics.js';
 import { useOperationLog } from './use-operation-log.js';
 import { type RefusalBudget, useRefusalBudget } from './use-refusal-budget.js';
@@ -58,17 +59,24 @@ export function createGraphQL({ services, log, metrics, refusals }: GraphQLOptio
       ...useMetrics({ registry: metrics.registry, subscriptions: metrics.subscriptions }),
       useSerializableResults({ log }),
       ...useOperationLimits(limits),
+      useForbiddenStatus(),
       useSharedSubscriptions({ bufferEvents: limits.subscriberBufferEvents }),
       // After the shared subscriptions: it counts (and closes when too slow) each subscriber's own view.
       useSubscriptionLimits(limits),
+      // Each subscriber's view ends with its viewer's access (revoked, expired).
+      useAccessEnd(),
     ],
     context: async (initial) => {
       // graphql-ws puts the socket's connectionParams in the context (graphql/ws.ts); HTTP and SSE have a request.
       const params = initial['connectionParams'] as Record<string, unknown> | undefined;
       const request = initial['request'] as Request | undefined;
-      const authorization = params ? (params['authorization'] ?? params['Authorization']) : request?.headers.get('authorization');
-      const tenant = await authenticate(services.store.apiKeys, authorization);
-      return { tenant, services, loaders: createLoaders(tenant, services) };
+      const credential = params
+        ? { value: params['authorization'] ?? params['Authorization'], inUrl: false }
+        : request
+          ? credentialOfRequest(request)
+          : { value: null, inUrl: false };
+      const viewer = await authenticate(services.access, credential.value, { inUrl: credential.inUrl });
+      return { viewer, tenant: viewer.tenant, services, loaders: createLoaders(viewer.tenant, services) };
     },
   });
 }

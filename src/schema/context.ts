@@ -1,7 +1,9 @@
 import type DataLoader from 'dataloader';
 import type { Config } from '../config.js';
+import type { Viewer } from '../domain/access.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import type { RemoteWebhook, StoredWebhook } from '../domain/webhook.js';
+import type { Access } from '../manage/access.js';
 import type { ConnectionManager } from '../manage/connections.js';
 import type { SandboxEvents } from '../manage/sandbox-events.js';
 import type { WebhookManager } from '../manage/webhooks.js';
@@ -22,6 +24,8 @@ export interface Services {
   deliveryUrl(webhookId: string, token: string): string;
   /** The simulated vendors when HOOKGRAPH_SANDBOX is on. */
   sandbox: SandboxEvents | null;
+  /** Keys, tokens and their end (manage/access.ts). */
+  access: Access;
   /** Opaque per-tenant event cursors (keyed by the gateway secret key, so every replica agrees). */
   cursors: CursorCodec;
 }
@@ -34,6 +38,9 @@ export interface Loaders {
 }
 
 export interface Context {
+  /** Who is calling: its scopes and event filter bound everything below (schema/access.ts). */
+  viewer: Viewer;
+  /** The viewer's tenant. */
   tenant: Tenant;
   services: Services;
   loaders: Loaders;

@@ -4,7 +4,8 @@ import { ValidationError } from '../domain/errors.js';
 import type { EventResource, StoredEvent } from '../domain/event.js';
 import type { ProviderKey } from '../domain/provider-key.js';
 import { getProvider } from '../providers/registry.js';
-import type { EventFilter } from '../domain/event-filter.js';
+import { intersectFilters } from '../domain/access.js';
+import { type EventFilter, matchesFilter } from '../domain/event-filter.js';
 import { effectiveRetention, formatRetention } from '../store/retention.js';
 import { CursorExpiredError, openEventStream } from '../stream/event-stream.js';
 import { builder } from './builder.js';
@@ -25,7 +26,7 @@ const EventResourceRef = builder.objectRef<EventResource>('EventResource').imple
 
 export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
   id: { resolve: (e) => e.id },
-  loadOne: (id, ctx) => ctx.services.store.events.get(ctx.tenant.id, id),
+  loadOne: (id, ctx) => loadEvent(ctx, id),
   isTypeOf: (e) => typeof e === 'object' && e !== null && 'seq' in e && 'providerEventType' in e,
   fields: (t) => ({
     cursor: t.string({
@@ -38,6 +39,8 @@ export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
       type: WebhookRef,
       nullable: true,
       complexity: 0,
+      // READ's, like the Webhook type: refused here, on the field, rather than on each field of the webhook.
+      authScopes: { read: true },
       resolve: (e, _args, ctx) => (e.webhookId === null ? null : ctx.loaders.webhook.load(e.webhookId)),
     }),
     type: t.exposeString('type', { description: 'Unified type, e.g. invoice.created' }),
@@ -61,7 +64,7 @@ export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
   }),
 });
 
-const EventFilterInput = builder.inputType('EventFilter', {
+export const EventFilterInput = builder.inputType('EventFilter', {
   fields: (t) => ({
     providers: t.field({ type: [ProviderKeyEnum] }),
     types: t.stringList({ description: 'Unified types; `invoice.*` matches every invoice event' }),
@@ -69,18 +72,32 @@ const EventFilterInput = builder.inputType('EventFilter', {
   }),
 });
 
-type FilterArg = { providers?: ProviderKey[] | null; types?: string[] | null; webhookIds?: string[] | null } | null | undefined;
+export type FilterArg = { providers?: ProviderKey[] | null; types?: string[] | null; webhookIds?: string[] | null } | null | undefined;
 
-function toFilter(filter: FilterArg): EventFilter | null {
+/** One event of the tenant, or null when there is none or the viewer's filter (a scoped key or token) hides it. */
+async function loadEvent(ctx: Context, id: string): Promise<StoredEvent | null> {
+  const event = await ctx.services.store.events.get(ctx.tenant.id, id);
+  return event && matchesFilter(event, ctx.viewer.filter) ? event : null;
+}
+
+/** A client's filter narrowed by the viewer's own (domain/access.ts): a filtered key never reads past it. */
+function viewerFilter(ctx: Context, filter: FilterArg): EventFilter | null {
+  return intersectFilters(ctx.viewer.filter, toFilter(filter));
+}
+
+/** A list the client gave as `[]` or null restricts nothing (an empty list in an EventFilter matches nothing). */
+const given = <T>(list: readonly T[] | null | undefined): readonly T[] | null => (list && list.length > 0 ? list : null);
+
+export function toFilter(filter: FilterArg): EventFilter | null {
   if (!filter) return null;
   for (const type of filter.types ?? []) {
     if (!/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$/.test(type))
       throw new ValidationError(`not a unified type or prefix: ${type.slice(0, 64)}`, 'filter.types');
   }
   return {
-    providers: filter.providers ?? null,
-    types: filter.types ?? null,
-    webhookIds: filter.webhookIds?.map((id) => decodeId(id, 'Webhook', 'filter.webhookIds')) ?? null,
+    providers: given(filter.providers),
+    types: given(filter.types),
+    webhookIds: given(filter.webhookIds)?.map((id) => decodeId(id, 'Webhook', 'filter.webhookIds')) ?? null,
   };
 }
 
@@ -159,8 +176,10 @@ builder.queryFields((t) => ({
     description: "The tenant's event log, newest last; page forwards with first/after or backwards with last/before",
     args: { filter: t.arg({ type: EventFilterInput }) },
     complexity: connectionCost({ defaultSize: 50, maxSize: 500 }),
+    skipTypeScopes: true,
+    authScopes: { read: true, subscribe: true },
     resolve: (_root, args, ctx) => {
-      const filter = toFilter(args.filter);
+      const filter = viewerFilter(ctx, args.filter);
       return resolveCursorConnection<Promise<StoredEvent[]>>(
         { args, toCursor: (e: StoredEvent) => encodeCursor(ctx, e.seq), defaultSize: 50, maxSize: 500 },
         async ({ after, before, limit, inverted }) => {
@@ -186,8 +205,10 @@ builder.queryFields((t) => ({
     type: EventRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    // A malformed id is BAD_USER_INPUT; an Event id that names no event of this tenant is null.
-    resolve: (_root, { id }, ctx) => ctx.services.store.events.get(ctx.tenant.id, decodeId(id, 'Event')),
+    skipTypeScopes: true,
+    authScopes: { read: true, subscribe: true },
+    // A malformed id is BAD_USER_INPUT; an Event id that names no event of this tenant (or none the viewer may see) is null.
+    resolve: (_root, { id }, ctx) => loadEvent(ctx, decodeId(id, 'Event')),
   }),
 }));
 
@@ -204,7 +225,7 @@ builder.subscriptionFields((t) => ({
           bus: ctx.services.bus,
           events: ctx.services.store.events,
           tenantId: ctx.tenant.id,
-          filter: toFilter(args.filter),
+          filter: viewerFilter(ctx, args.filter),
           afterSeq: args.after ? decodeCursor(ctx, args.after) : null,
           bufferEvents: ctx.services.config.limits.subscriberBufferEvents,
           subscriber: ctx,

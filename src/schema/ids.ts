@@ -29,7 +29,7 @@ export function decodeId(globalId: string, typename: string, field = 'id'): stri
 }
 
 /** The types that implement Node, which `node(id:)` and `nodes(ids:)` can load (test/graphql/ids.test.ts checks the list). */
-export const NODE_TYPES: ReadonlySet<string> = new Set(['Event', 'Provider', 'Webhook']);
+export const NODE_TYPES: ReadonlySet<string> = new Set(['ApiKey', 'Event', 'Provider', 'Webhook']);
 
 /**
  * The relay plugin's `decodeGlobalID` (builder.ts), used by `node(id:)` and `nodes(ids:)`: the plugin's own decoder

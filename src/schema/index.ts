@@ -7,6 +7,7 @@ import './connection.js';
 import './webhook.js';
 import './event.js';
 import './sandbox.js';
+import './access.js';
 
 /** The executable schema, sorted so the printed SDL is stable. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -48,6 +48,8 @@ export const ProviderRef = builder.node(builder.objectRef<ProviderDefinition>('P
       type: ConnectionRef,
       nullable: true,
       description: "This tenant's connection to the provider, or null. Credentials are never exposed.",
+      // The provider itself is public knowledge (a SUBSCRIBE token reads it through Event.provider); the connection is READ's.
+      authScopes: { read: true },
       resolve: (p, _args, ctx) => ctx.loaders.connection.load(p.key),
     }),
   }),

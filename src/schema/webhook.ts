@@ -12,6 +12,8 @@ import { ProviderRef } from './provider.js';
 import { ProviderKeyEnum, WebhookStatusEnum } from './provider-key.js';
 
 export const WebhookRef = builder.node(builder.objectRef<StoredWebhook>('Webhook'), {
+  // Webhooks are READ's (a SUBSCRIBE token reading Event.webhook gets FORBIDDEN on it); deliveryUrl is ADMIN's.
+  authScopes: { read: true },
   id: { resolve: (w) => w.id },
   loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.webhook.load(id))),
   isTypeOf: (w) => typeof w === 'object' && w !== null && 'externalIds' in w,
@@ -28,7 +30,8 @@ export const WebhookRef = builder.node(builder.objectRef<StoredWebhook>('Webhook
     }),
     payloadVersion: t.exposeString('payloadVersion', { nullable: true }),
     deliveryUrl: t.string({
-      description: 'Where the vendor delivers; its path carries an unguessable token',
+      description: 'Where the vendor delivers; its path carries an unguessable token (ADMIN only: it lets deliveries in)',
+      authScopes: { admin: true },
       resolve: (w, _args, ctx) => ctx.services.deliveryUrl(w.id, ctx.services.store.webhooks.tokenOf(w)),
     }),
     status: t.field({

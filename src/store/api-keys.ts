@@ -36,6 +36,9 @@ export interface ApiKeyStoreOptions {
   lastUsedEveryMs?: number;
 }
 
+/** Revocations read per sweep; a sweep that reads a full page comes back for the rest at once. */
+export const REVOKED_PAGE = 1_000;
+
 const KEY_PATTERN = /^hg_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
 
 /** The filter as stored: only its three fields, so what is read back is what was meant. */
@@ -177,16 +180,43 @@ export function createApiKeyStore(db: Kysely<Database>, { now = () => new Date()
       const rows = await q.orderBy('api_keys.created_at').execute();
       return rows.map(infoOf);
     },
-    /** Revokes by key id (`hg_<id>_…` or the bare id); returns whether a live key was revoked. */
-    async revoke(idOrKey: string): Promise<boolean> {
+    /**
+     * Revokes by key id (`hg_<id>_…` or the bare id), of `tenantId` when given (GraphQL's revokeApiKey: a tenant
+     * revokes only its own keys); returns whether a live key was revoked.
+     */
+    async revoke(idOrKey: string, tenantId?: string): Promise<boolean> {
       const id = KEY_PATTERN.exec(idOrKey)?.[1] ?? idOrKey;
-      const result = await db
-        .updateTable('api_keys')
-        .set({ revoked_at: now().toISOString() })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      let q = db.updateTable('api_keys').set({ revoked_at: now().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null);
+      if (tenantId !== undefined) q = q.where('tenant_id', '=', tenantId);
+      const result = await q.executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+    /** One key of a tenant, revoked or not; null when the tenant has no such key. */
+    async get(tenantId: string, id: string): Promise<ApiKeyInfo | null> {
+      const row = await selectKeys().where('api_keys.id', '=', id).where('api_keys.tenant_id', '=', tenantId).executeTakeFirst();
+      return row ? infoOf(row) : null;
+    },
+    /** Keys revoked at or after `since`, oldest first, at most REVOKED_PAGE: what every replica sweeps (manage/access.ts). */
+    async revokedSince(since: Date): Promise<Array<{ id: string; revokedAt: Date }>> {
+      const rows = await db
+        .selectFrom('api_keys')
+        .select(['id', 'revoked_at'])
+        .where('revoked_at', '>=', since.toISOString())
+        .orderBy('revoked_at')
+        .limit(REVOKED_PAGE)
+        .execute();
+      return rows.map((r) => ({ id: r.id, revokedAt: new Date(r.revoked_at as string) }));
+    },
+    /** Live (unrevoked, unexpired) keys of a tenant: createApiKey refuses past a limit. */
+    async countLive(tenantId: string): Promise<number> {
+      const row = await db
+        .selectFrom('api_keys')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now().toISOString())]))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
   };
 }

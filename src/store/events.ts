@@ -27,8 +27,11 @@ export function toStoredEvent(r: EventRow): StoredEvent {
 
 function filterExpression(eb: ExpressionBuilder<Database, 'events'>, filter: EventFilter | null | undefined): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = [];
-  if (filter?.providers?.length) parts.push(eb('provider', 'in', [...filter.providers]));
-  if (filter?.webhookIds?.length) parts.push(eb('webhook_id', 'in', [...filter.webhookIds]));
+  // As matchesFilter (domain/event-filter.ts): null does not restrict, an empty list matches nothing.
+  const nothing = sql<SqlBool>`1 = 0`;
+  if (filter?.providers) parts.push(filter.providers.length ? eb('provider', 'in', [...filter.providers]) : nothing);
+  if (filter?.webhookIds) parts.push(filter.webhookIds.length ? eb('webhook_id', 'in', [...filter.webhookIds]) : nothing);
+  if (filter?.types && filter.types.length === 0) parts.push(nothing);
   if (filter?.types?.length && !filter.types.includes('*')) {
     const exact = filter.types.filter((t) => !t.endsWith('.*'));
     const prefixes = filter.types.filter((t) => t.endsWith('.*')).map((t) => t.slice(0, -1));

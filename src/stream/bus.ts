@@ -19,8 +19,16 @@ type Wire = {
   event: Omit<StoredEvent, 'occurredAt' | 'receivedAt'> & { occurredAt: string | null; receivedAt: string };
 };
 
-/** One topic per tenant, `<prefix>:events:<tenantId>`: the Redis channel names replicas share. */
-type Topics = Record<`${string}:events:${string}`, [message: Wire]>;
+/** A key revoked (or its tenant's access otherwise ended) somewhere: every replica ends that key's streams. */
+export interface AccessMessage {
+  keyId: string;
+}
+
+/**
+ * One topic per tenant, `<prefix>:events:<tenantId>`, and one for access changes, `<prefix>:access`: the Redis
+ * channel names replicas share.
+ */
+type Topics = Record<`${string}:events:${string}`, [message: Wire]> & Record<`${string}:access`, [message: AccessMessage]>;
 
 export interface EventBus {
   publish(message: BusMessage): void;
@@ -37,6 +45,10 @@ export interface EventBus {
   listen(tenantId: string, onMessage: (message: BusMessage) => void): () => void;
   /** Live listeners of a tenant in this process (metrics, and tests waiting for a subscriber). */
   listeners(tenantId: string): number;
+  /** Tells every replica (this one included) that a key was revoked: see manage/access.ts. */
+  publishAccess(message: AccessMessage): void;
+  /** Listens for access messages from every replica; returns the unsubscribe. */
+  listenAccess(onMessage: (message: AccessMessage) => void): () => void;
   /** Redis round-trip check for /ready; always ok in memory. */
   ping(): Promise<void>;
   kind: 'memory' | 'redis';
@@ -84,6 +96,7 @@ export function createEventBus({
   }
   const pubsub = createPubSub<Topics>({ eventTarget });
   const topic = (tenantId: string) => `${prefix}:events:${tenantId}` as const;
+  const accessTopic = `${prefix}:access` as const;
   const counts = new Map<string, number>();
   const listen = (tenantId: string, onMessage: (message: BusMessage) => void) => {
     const listener = ({ detail: { prevSeq, event } }: CustomEvent<Wire>) =>
@@ -110,6 +123,17 @@ export function createEventBus({
         prevSeq,
         event: { ...event, occurredAt: event.occurredAt?.toISOString() ?? null, receivedAt: event.receivedAt.toISOString() },
       });
+    },
+    publishAccess(message) {
+      pubsub.publish(accessTopic, { keyId: message.keyId });
+    },
+    listenAccess(onMessage) {
+      const listener = ({ detail }: CustomEvent<AccessMessage>) => {
+        // Bounded like every outside string: a key id is 12 characters.
+        if (typeof detail?.keyId === 'string' && detail.keyId.length <= 64) onMessage({ keyId: detail.keyId });
+      };
+      eventTarget.addEventListener(accessTopic, listener);
+      return () => eventTarget.removeEventListener(accessTopic, listener);
     },
     subscribe: (tenantId, { bufferEvents = 1_000, onOverflow } = {}) =>
       boundedSource<BusMessage>(bufferEvents, (push) => listen(tenantId, push), onOverflow),

@@ -12,7 +12,8 @@ interface Hub {
 const printed = new WeakMap<DocumentNode, string>();
 
 /**
- * Subscribers of one tenant with the same document and variables share one source stream and one
+ * Subscribers of one tenant holding the same access (scopes and event filter: what decides the results, see
+ * domain/access.ts) with the same document and variables share one source stream and one
  * execution per event: graphql-ws and SSE would otherwise run the selection set once per subscriber
  * per event. Subscriptions that replay (`after`) are never shared, since each replays its own past.
  *
@@ -25,11 +26,14 @@ const printed = new WeakMap<DocumentNode, string>();
  */
 export function useSharedSubscriptions({ bufferEvents = 1_000 }: { bufferEvents?: number } = {}): Plugin<{
   tenant?: { id: string };
+  viewer?: { scopes: readonly string[]; filter: unknown };
 }> {
   const hubs = new Map<string, Promise<Hub | Result>>();
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-      const key = shareKey(args.document, args.variableValues ?? null, args.operationName ?? null, args.contextValue.tenant?.id);
+      const { tenant, viewer } = args.contextValue;
+      const audience = tenant && viewer ? `${tenant.id}\n${viewer.scopes.join(',')}\n${JSON.stringify(viewer.filter)}` : undefined;
+      const key = shareKey(args.document, args.variableValues ?? null, args.operationName ?? null, audience);
       if (key === null) return;
       setSubscribeFn(async (subscribeArgs) => {
         let hub = hubs.get(key);
@@ -66,9 +70,9 @@ function shareKey(
   document: DocumentNode,
   variables: Record<string, unknown> | null,
   operationName: string | null,
-  tenantId: string | undefined,
+  audience: string | undefined,
 ): string | null {
-  if (!tenantId) return null;
+  if (!audience) return null;
   const op = getOperationAST(document, operationName);
   if (op?.operation !== 'subscription') return null;
   for (const sel of op.selectionSet.selections) {
@@ -83,7 +87,7 @@ function shareKey(
     text = print(document);
     printed.set(document, text);
   }
-  return `${tenantId}\n${operationName ?? ''}\n${text}\n${JSON.stringify(variables ?? {})}`;
+  return `${audience}\n${operationName ?? ''}\n${text}\n${JSON.stringify(variables ?? {})}`;
 }
 
 function createHub(source: AsyncIterableIterator<Result>, bufferEvents: number, onClose: () => void): Hub {

@@ -19,6 +19,32 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** ADMIN does everything; READ runs queries; SUBSCRIBE opens Subscription.events and reads events */
+export type AccessScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'SUBSCRIBE';
+
+export type AccessToken = {
+  __typename?: 'AccessToken';
+  expiresAt: Scalars['DateTime']['output'];
+  /** Send as Authorization: Bearer <token>, or connectionParams.authorization on graphql-ws */
+  token: Scalars['String']['output'];
+};
+
+export type ApiKey = Node & {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  filter?: Maybe<EventFilterValue>;
+  id: Scalars['ID']['output'];
+  /** To within a minute */
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<AccessScope>;
+};
+
 export type BooqableCredentialsInput = {
   apiKey: Scalars['String']['input'];
 };
@@ -44,6 +70,37 @@ export type ConnectSandboxSuccess = {
   data: Array<ProviderConnection>;
 };
 
+export type CreateAccessTokenInput = {
+  /** Intersected with the caller's own filter */
+  filter?: InputMaybe<EventFilter>;
+  /** At most the caller's own scopes */
+  scopes: Array<AccessScope>;
+  /** Default 900 (15 minutes), at most 86400 (24 hours) */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CreateAccessTokenResult = CreateAccessTokenSuccess | ValidationError;
+
+export type CreateAccessTokenSuccess = {
+  __typename?: 'CreateAccessTokenSuccess';
+  data: AccessToken;
+};
+
+export type CreateApiKeyInput = {
+  /** Null: never expires */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  filter?: InputMaybe<EventFilter>;
+  name: Scalars['String']['input'];
+  scopes: Array<AccessScope>;
+};
+
+export type CreateApiKeyResult = CreateApiKeySuccess | ValidationError;
+
+export type CreateApiKeySuccess = {
+  __typename?: 'CreateApiKeySuccess';
+  data: CreatedApiKey;
+};
+
 export type CreateWebhookInput = {
   /** Names from the provider's eventTypes catalogue */
   events: Array<Scalars['String']['input']>;
@@ -58,6 +115,13 @@ export type CreateWebhookResult = CreateWebhookSuccess | NotConnectedError | Not
 export type CreateWebhookSuccess = {
   __typename?: 'CreateWebhookSuccess';
   data: Webhook;
+};
+
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  apiKey: ApiKey;
+  /** The secret: shown this once, never again. Send it as Authorization: Bearer <key> */
+  key: Scalars['String']['output'];
 };
 
 export type DeleteWebhookResult = DeleteWebhookSuccess | NotConnectedError | NotFoundError | ProviderError | UnsupportedError | ValidationError;
@@ -112,6 +176,14 @@ export type EventFilter = {
   webhookIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
+/** The event filter a key or token is narrowed to: every events read and subscription it makes is intersected with it */
+export type EventFilterValue = {
+  __typename?: 'EventFilterValue';
+  providers?: Maybe<Array<ProviderKey>>;
+  types?: Maybe<Array<Scalars['String']['output']>>;
+  webhookIds?: Maybe<Array<Scalars['ID']['output']>>;
+};
+
 export type EventResource = {
   __typename?: 'EventResource';
   /** The vendor's id of the resource, where the delivery names one */
@@ -126,10 +198,16 @@ export type Mutation = {
   connectProvider: ConnectProviderResult;
   /** Connects this tenant to the sandbox vendor of `provider`, or to all five when omitted: the sandbox opens an account with fresh random credentials, stored sealed like any vendor credentials and never shown. Idempotent: existing sandbox connections are kept; a provider connected to a real vendor is never replaced (ValidationError when named, skipped when omitted). Answers the sandbox connections of the tenant. UnsupportedError when the sandbox is off. */
   connectSandbox: ConnectSandboxResult;
+  /** A short-lived signed token for a browser: at most the caller's scopes (else FORBIDDEN), filter narrowed to the caller's, expiry no later than the caller's */
+  createAccessToken: CreateAccessTokenResult;
+  /** A new API key with the given scopes, filter and expiry; its secret is in the answer, once */
+  createApiKey: CreateApiKeyResult;
   createWebhook: CreateWebhookResult;
   deleteWebhook: DeleteWebhookResult;
   /** Forgets the stored credentials. Webhooks at the vendor stay registered. */
   disconnectProvider: DisconnectProviderResult;
+  /** Revokes a key at once: its tokens stop working, and its open sockets and streams end within seconds on every replica */
+  revokeApiKey: RevokeApiKeyResult;
   /** Asks the vendor for a test delivery (SuperOffice's Test endpoint; the sandbox vendor for the others) */
   sendTestEvent: SendTestEventResult;
   /** Reconciles hookgraph's records with each connected vendor's list (or one provider's) */
@@ -151,6 +229,16 @@ export type MutationConnectSandboxArgs = {
 };
 
 
+export type MutationCreateAccessTokenArgs = {
+  input: CreateAccessTokenInput;
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
+};
+
+
 export type MutationCreateWebhookArgs = {
   input: CreateWebhookInput;
 };
@@ -163,6 +251,11 @@ export type MutationDeleteWebhookArgs = {
 
 export type MutationDisconnectProviderArgs = {
   provider: ProviderKey;
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -289,6 +382,8 @@ export type ProviderKey =
 
 export type Query = {
   __typename?: 'Query';
+  /** The tenant's API keys, oldest first (live ones only unless includeRevoked); at most a few hundred */
+  apiKeys: Array<ApiKey>;
   event?: Maybe<Event>;
   /** The tenant's event log, newest last; page forwards with first/after or backwards with last/before */
   events: QueryEventsConnection;
@@ -296,8 +391,14 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   provider: Provider;
   providers: Array<Provider>;
+  viewer: Viewer;
   webhook?: Maybe<Webhook>;
   webhooks: QueryWebhooksConnection;
+};
+
+
+export type QueryApiKeysArgs = {
+  includeRevoked?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -368,6 +469,13 @@ export type QueryWebhooksConnectionEdge = {
   node: Webhook;
 };
 
+export type RevokeApiKeyResult = NotFoundError | RevokeApiKeySuccess | ValidationError;
+
+export type RevokeApiKeySuccess = {
+  __typename?: 'RevokeApiKeySuccess';
+  data: ApiKey;
+};
+
 export type RootfiCredentialsInput = {
   apiKey: Scalars['String']['input'];
 };
@@ -416,6 +524,11 @@ export type SyncWebhooksSuccess = {
   data: Array<WebhookSyncReport>;
 };
 
+export type Tenant = {
+  __typename?: 'Tenant';
+  name: Scalars['String']['output'];
+};
+
 export type TriggerSandboxEventResult = NotConnectedError | NotFoundError | ProviderError | TriggerSandboxEventSuccess | UnsupportedError | ValidationError;
 
 export type TriggerSandboxEventSuccess = {
@@ -459,10 +572,24 @@ export type VendorWebhook = {
   url: Scalars['String']['output'];
 };
 
+/** What the credential of this request holds */
+export type Viewer = {
+  __typename?: 'Viewer';
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  filter?: Maybe<EventFilterValue>;
+  kind: ViewerKind;
+  scopes: Array<AccessScope>;
+  tenant: Tenant;
+};
+
+export type ViewerKind =
+  | 'ACCESS_TOKEN'
+  | 'API_KEY';
+
 export type Webhook = Node & {
   __typename?: 'Webhook';
   createdAt: Scalars['DateTime']['output'];
-  /** Where the vendor delivers; its path carries an unguessable token */
+  /** Where the vendor delivers; its path carries an unguessable token (ADMIN only: it lets deliveries in) */
   deliveryUrl: Scalars['String']['output'];
   /** Vendor event names, from the provider's catalogue */
   events: Array<Scalars['String']['output']>;
@@ -574,6 +701,7 @@ export type NodeByIdQueryVariables = Exact<{
 
 
 export type NodeByIdQuery = { __typename?: 'Query', node?:
+    | { __typename: 'ApiKey', id: string }
     | { __typename: 'Event', type: string, id: string }
     | { __typename: 'Provider', key: ProviderKey, id: string }
     | { __typename: 'Webhook', name: string, id: string }

@@ -42,9 +42,11 @@ function sharedTicks() {
     maskedErrors: false,
   });
   const document = parse('subscription { ticks }');
-  /** One subscriber of the tenant, as graphql-ws and SSE start one. */
-  async function subscribe(): Promise<AsyncIterator<ExecutionResult>> {
-    const { subscribe, contextFactory, schema } = yoga.getEnveloped({ tenant: { id: 'tenant-1' } });
+  /** One subscriber of the tenant, as graphql-ws and SSE start one; `viewer` is the access it holds. */
+  async function subscribe(
+    viewer: { scopes: string[]; filter: unknown } = { scopes: ['ADMIN'], filter: null },
+  ): Promise<AsyncIterator<ExecutionResult>> {
+    const { subscribe, contextFactory, schema } = yoga.getEnveloped({ tenant: { id: 'tenant-1' }, viewer });
     const result = await subscribe({ schema, document, contextValue: await contextFactory() });
     return (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
   }
@@ -52,6 +54,16 @@ function sharedTicks() {
 }
 
 describe('subscribers sharing one source', () => {
+  it('share only with subscribers holding the same access: scopes and event filter decide what a result shows', async () => {
+    const gateway = sharedTicks();
+    await gateway.subscribe();
+    await gateway.subscribe({ scopes: ['ADMIN'], filter: null });
+    expect(gateway.sources()).toBe(1);
+    await gateway.subscribe({ scopes: ['SUBSCRIBE'], filter: null });
+    await gateway.subscribe({ scopes: ['ADMIN'], filter: { providers: ['SUPEROFFICE'] } });
+    expect(gateway.sources()).toBe(3);
+  });
+
   it('each receive the source failing as an error, not as a completion', async () => {
     const gateway = sharedTicks();
     const subscribers = [await gateway.subscribe(), await gateway.subscribe()];
