@@ -70,6 +70,13 @@ module.exports = {
       to: { path: '^src/(schema|manage|stream|ingest|providers|sandbox|graphql|http)/' },
     },
     {
+      name: 'client-ships-alone',
+      severity: 'error',
+      comment: 'hookgraph/client runs in browsers: nothing of the server in it.',
+      from: { path: '^src/client/' },
+      to: { path: '^src/', pathNot: '^src/client/' },
+    },
+    {
       name: 'writer-thread-is-stores-secret',
       severity: 'error',
       comment: 'Engine tricks stay beside the engine they serve: nothing outside store/ knows there is a writer thread.',

@@ -21,7 +21,10 @@ const DURATION = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 /** Ingest runs alternate bare → SQLite → PostgreSQL this many times; medians are reported. */
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5));
-/** Sections to run, e.g. `BENCH_ONLY=ingest,latency` (all by default: ingest, latency, fanout, abuse, query, retention). */
+/**
+ * Sections to run, e.g. `BENCH_ONLY=ingest,latency` (all by default: ingest, latency, fanout, abuse, query, retention;
+ * `health`, the cost of Webhook.health's counting, only when named).
+ */
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'ingest,latency,fanout,abuse,query,retention').split(',').map((s) => s.trim()));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -106,7 +109,10 @@ function delivery(extra: Record<string, unknown> = {}): string {
   });
 }
 
-async function cannon(url: string, duration = DURATION): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
+async function cannon(
+  url: string,
+  duration = DURATION,
+): Promise<{ rps: number; p99: number; non2xx: number; errors: number; total: number }> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -115,7 +121,24 @@ async function cannon(url: string, duration = DURATION): Promise<{ rps: number; 
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: delivery() }) }],
   });
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    total: result.requests.total,
+  };
+}
+
+/** CPU time (user + system, every thread) a process has used so far, in µs, from /proc; NaN where there is none. */
+function cpuMicros(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name, in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** The gateway's group-commit counters (its /metrics): rows and commits so far, and seconds spent in them. */
@@ -407,6 +430,66 @@ async function unifiedQuery() {
   };
 }
 
+/**
+ * Ingest with Webhook.health counting on (the default) and off (HOOKGRAPH_HEALTH_WINDOW_HOURS=0), on SQLite and, when
+ * reachable, PostgreSQL + Redis: the gateways of one store side by side, runs alternating on → off and off → on from
+ * round to round (the VM's speed drifts), each ratio from one pair of neighbouring runs.
+ */
+async function healthSideBySide(services: { postgres: string | null; redis: string | null }) {
+  const out: Record<string, unknown> = {};
+  const backends: Array<[string, () => Promise<{ env: Record<string, string>; drop(): Promise<void> }>]> = [
+    ['sqlite', async () => ({ env: {}, drop: async () => {} })],
+  ];
+  if (services.postgres && services.redis) {
+    const { postgres, redis } = services;
+    backends.push([
+      'postgresRedis',
+      async () => {
+        const database = await createScratchSchema(postgres);
+        return {
+          env: { DATABASE_URL: database.url, REDIS_URL: redis, HOOKGRAPH_REDIS_PREFIX: `hg-bench-${randomBytes(4).toString('hex')}` },
+          drop: () => database.drop(),
+        };
+      },
+    ]);
+  }
+  for (const [name, open] of backends) {
+    const store = { on: await open(), off: await open() };
+    const on = await startHookgraph(store.on.env);
+    const off = await startHookgraph({ ...store.off.env, HOOKGRAPH_HEALTH_WINDOW_HOURS: '0' });
+    for (const h of [on, off]) await cannon(h.deliveryUrl, 2);
+    type Run = Awaited<ReturnType<typeof cannon>> & { cpuUsPerDelivery: number };
+    const runs = { on: [] as Run[], off: [] as Run[] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      const order = round % 2 === 1 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+      for (const k of order) {
+        const h = k === 'on' ? on : off;
+        // The gateway's own CPU per delivery drifts less with the VM's speed than its throughput does.
+        const cpu = cpuMicros(h.proc.pid);
+        const run = await cannon(h.deliveryUrl);
+        runs[k].push({ ...run, cpuUsPerDelivery: (cpuMicros(h.proc.pid) - cpu) / run.total });
+      }
+      log(`   ${name} round ${round}: health on ${Math.round(runs.on.at(-1)?.rps ?? 0)}/s, off ${Math.round(runs.off.at(-1)?.rps ?? 0)}/s`);
+    }
+    await on.stop();
+    await off.stop();
+    await store.on.drop();
+    await store.off.drop();
+    const side = (xs: Run[]) => ({
+      rps: median(xs.map((x) => x.rps)),
+      cpuUsPerDelivery: median(xs.map((x) => x.cpuUsPerDelivery)),
+      cpuUsRounds: xs.map((x) => Math.round(x.cpuUsPerDelivery)),
+      p99: median(xs.map((x) => x.p99)),
+      non2xx: xs.reduce((n, x) => n + x.non2xx, 0),
+      rounds: xs.map((x) => Math.round(x.rps)),
+      p99s: xs.map((x) => x.p99),
+    });
+    const ratios = runs.on.map((x, i) => x.rps / (runs.off[i]?.rps ?? Number.NaN));
+    out[name] = { on: side(runs.on), off: side(runs.off), ratio: median(ratios), ratios: ratios.map((r) => Math.round(r * 1000) / 1000) };
+  }
+  return out;
+}
+
 async function main() {
   const machine = {
     cpus: cpus().length,
@@ -525,6 +608,10 @@ async function main() {
     log('5. unified webhooks query across five delayed vendors');
     results['unifiedQuery'] = await unifiedQuery();
   }
+  if (ONLY.has('health')) {
+    log('7. ingest with Webhook.health counting on and off (HOOKGRAPH_HEALTH_WINDOW_HOURS=0), alternating');
+    results['health'] = await healthSideBySide(services);
+  }
   if (ONLY.has('retention')) {
     log("6. ingest while a retention pass prunes another tenant's expired backlog, against ingest without (bench/retention.ts)");
     results['retention'] = await retentionBench({ connections: CONNECTIONS, seconds: DURATION, postgres: services.postgres });
@@ -604,6 +691,27 @@ function printTable(r: Record<string, unknown>) {
     lines.push(
       `| webhooks × 5 providers | ${f(q['medianQueryMs'], 1)} | ${f(q['slowestSingleVendorMs'], 1)} | ${f(q['ratio'], 2)} | ${q['vendorCallsPerRequest']} |`,
     );
+  }
+  const health = r['health'] as
+    | Record<
+        string,
+        {
+          on: Ingest & { cpuUsPerDelivery: number; cpuUsRounds: number[] };
+          off: Ingest & { cpuUsPerDelivery: number; cpuUsRounds: number[] };
+          ratio: number;
+          ratios: number[];
+        }
+      >
+    | undefined;
+  if (health) {
+    lines.push(
+      '\n| ingest, Webhook.health counting (deliveries/s, median of rounds) | on | off | on/off (per-round ratios) | p99 ms on | p99 ms off | gateway CPU µs/delivery on | off |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const [k, v] of Object.entries(health))
+      lines.push(
+        `| ${k} | ${f(v.on.rps)} (${v.on.rounds.join(', ')}) | ${f(v.off.rps)} (${v.off.rounds.join(', ')}) | ${f(v.ratio, 2)} (${v.ratios.map((x) => f(x, 2)).join(', ')}) | ${f(v.on.p99)} | ${f(v.off.p99)} | ${f(v.on.cpuUsPerDelivery)} (${v.on.cpuUsRounds.join(', ')}) | ${f(v.off.cpuUsPerDelivery)} (${v.off.cpuUsRounds.join(', ')}) |`,
+      );
   }
   const retention = r['retention'] as RetentionRun[] | undefined;
   if (retention) lines.push(...retentionTable(retention));

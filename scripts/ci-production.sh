@@ -73,6 +73,9 @@ echo "/ready 200 on port $port"
 code="$(status "http://127.0.0.1:$port/sandbox/booqable/")"
 [ "$code" = 404 ] || fail "/sandbox/booqable/ answered $code in production, expected 404"
 echo "/sandbox/booqable/ 404"
+code="$(status "http://127.0.0.1:$port/console/")"
+[ "$code" = 200 ] || fail "/console/ answered $code in production, expected 200 (npm run build builds the console)"
+echo "/console/ 200"
 
 if grep -Eq 'hg_[A-Za-z0-9]{12}_' "$work/server.stdout" "$work/server.stderr"; then fail "an API key (hg_…) was printed"; fi
 echo "no API key printed"

@@ -86,7 +86,7 @@ export async function buildApp(config: Readonly<Config>, { dispatcher, logger }:
         app.metricsUrl = metricsServer.url;
       }
       if (config.bootstrap) app.bootstrap = await bootstrap(services, { createKey: config.profile === 'development', log });
-      graph.retention.start();
+      graph.startBackground();
     },
     async stop() {
       await metricsServer?.stop();

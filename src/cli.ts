@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import { Agent } from 'undici';
+import { consoleCommand } from './cli-console.js';
 import { type Config, loadConfig } from './config.js';
 import { createSealer } from './crypto.js';
 import { type AccessScope, parseScopes } from './domain/access.js';
@@ -523,6 +524,7 @@ function program(): Command {
   root.addCommand(tenantsCommand());
   root.addCommand(sandboxCommand());
   root.addCommand(doctorCommand());
+  root.addCommand(consoleCommand({ withStore, tenantNamed, out: io.out }));
   for (const sub of root.commands) inheritSettings(sub);
   return root;
 }

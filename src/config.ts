@@ -56,6 +56,22 @@ export interface Config {
    * @default 'loopback' in development, none in production
    */
   corsOrigins: string[] | 'loopback';
+  /**
+   * Hours of hourly buckets `Webhook.health` sums, besides the current hour (store/health.ts); 0 turns the counting
+   * off (an ops and bench switch: `health` is then null). @default 24
+   */
+  healthWindowHours: number;
+  /**
+   * How often the background reconciler compares every connected tenant's webhooks with its vendors (manage/
+   * reconciler.ts); null: never. @default 15 minutes
+   */
+  reconcileIntervalMs: number | null;
+  /** Random delay added to each reconciler pass, so replicas and tenants spread out. @default 60_000 */
+  reconcileJitterMs: number;
+  /** Whether the reconciler repairs what it finds (re-registers, updates at the vendor), not only reports. @default false */
+  reconcileRepair: boolean;
+  /** Absences from a vendor's list in a row before a webhook is DELETED where the vendor cannot confirm one. @default 3 */
+  reconcileAbsences: number;
 }
 
 /** Bounds on input from tenants, vendors and clients; set so real clients never meet them. */
@@ -348,6 +364,32 @@ const settingsSchema = z.object({
     default: 'development: any http://localhost, 127.0.0.1 or [::1] port; production: none',
     description: 'browser origins that may call /graphql (CORS) and open its WebSocket; exact origins, * refused',
   }),
+  HOOKGRAPH_HEALTH_WINDOW_HOURS: doc(int(0, 720), {
+    example: '24',
+    default: '24',
+    description: 'hours of delivery counts Webhook.health sums (hourly buckets, older ones deleted); 0 turns counting off',
+  }),
+  HOOKGRAPH_RECONCILE_INTERVAL: doc(duration, {
+    example: '15m',
+    default: '15m',
+    description:
+      "how often webhooks are compared with the vendors' lists, findings published as hookgraph.webhook.* events (0 or off: never)",
+  }),
+  HOOKGRAPH_RECONCILE_JITTER: doc(duration, {
+    example: '1m',
+    default: '1m',
+    description: 'random delay added to each reconciliation pass',
+  }),
+  HOOKGRAPH_RECONCILE_REPAIR: doc(bool(), {
+    example: '1',
+    default: 'off',
+    description: 'the reconciler repairs drift at the vendor (re-registers, updates), not only reports it',
+  }),
+  HOOKGRAPH_RECONCILE_ABSENCES: doc(int(1, 100), {
+    example: '3',
+    default: '3',
+    description: "absences from a vendor's list in a row before a webhook is DELETED, where the vendor has no get-one to confirm",
+  }),
   HOOKGRAPH_MAX_BODY_BYTES: doc(int(1), { example: '1048576', default: '1048576 (1 MiB)', description: 'largest delivery body' }),
   HOOKGRAPH_VENDOR_TIMEOUT_MS: doc(int(1), { example: '10000', default: '10000', description: 'per-attempt vendor call timeout' }),
   LOG_LEVEL: doc(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }), {
@@ -485,6 +527,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     metricsPort: s.HOOKGRAPH_METRICS_PORT ?? null,
     pgSchema: s.HOOKGRAPH_PG_SCHEMA ?? null,
     corsOrigins: s.HOOKGRAPH_CORS_ORIGINS ?? (dev ? 'loopback' : []),
+    healthWindowHours: s.HOOKGRAPH_HEALTH_WINDOW_HOURS ?? 24,
+    reconcileIntervalMs: s.HOOKGRAPH_RECONCILE_INTERVAL !== undefined ? s.HOOKGRAPH_RECONCILE_INTERVAL : 15 * 60_000,
+    reconcileJitterMs: s.HOOKGRAPH_RECONCILE_JITTER !== undefined ? (s.HOOKGRAPH_RECONCILE_JITTER ?? 0) : 60_000,
+    reconcileRepair: s.HOOKGRAPH_RECONCILE_REPAIR ?? false,
+    reconcileAbsences: s.HOOKGRAPH_RECONCILE_ABSENCES ?? 3,
     ...rest,
   };
   Object.freeze(config.limits);

@@ -6,6 +6,8 @@ import { type ProviderKey, providerKeys, providerSlug } from './domain/provider-
 import { createOffThreadDecoder } from './ingest/off-thread.js';
 import { createAccess } from './manage/access.js';
 import { createConnectionManager } from './manage/connections.js';
+import { createFindings } from './manage/findings.js';
+import { createReconciler, type Reconciler } from './manage/reconciler.js';
 import { createSandboxEvents } from './manage/sandbox-events.js';
 import { createWebhookManager } from './manage/webhooks.js';
 import { createMetrics, type Metrics, statusClass } from './metrics.js';
@@ -33,6 +35,10 @@ export interface ServiceGraph {
   services: Services;
   metrics: Metrics;
   retention: Pruner;
+  /** Background reconciliation of every tenant's webhooks with its vendors (manage/reconciler.ts). */
+  reconciler: Reconciler;
+  /** Starts the background jobs: retention passes and reconciliation passes. */
+  startBackground(): void;
   /** The simulated vendors' HTTP side, mounted under /sandbox/ when HOOKGRAPH_SANDBOX is on. */
   sandbox: Sandbox | null;
   decoder: ReturnType<typeof createOffThreadDecoder>;
@@ -51,6 +57,11 @@ export async function createServices(config: Readonly<Config>, { origin, log, di
     onCommit: (rows, seconds) => {
       metrics.commitRows.observe(rows);
       metrics.commitSeconds.observe(seconds);
+    },
+    // Webhook.health's counts: flushed once a second and at close (store/health.ts).
+    health: {
+      windowHours: config.healthWindowHours,
+      onError: (error) => log.warn({ err: error }, 'could not write webhook health counts; they go with the next flush'),
     },
   });
   const bus = createEventBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, log });
@@ -91,13 +102,29 @@ export async function createServices(config: Readonly<Config>, { origin, log, di
   const decoder = createOffThreadDecoder();
   const access = createAccess({ apiKeys: store.apiKeys, bus, secretKey: key });
   await access.start();
+  const webhooks = createWebhookManager({
+    store,
+    connections,
+    deliveryUrl,
+    testFallback: sandboxEvents?.test ?? null,
+    findings: createFindings({ store, bus }),
+    sync: { absencesBeforeDelete: config.reconcileAbsences, pendingGraceMs: Math.max(60_000, 3 * config.vendorTimeoutMs) },
+  });
+  const reconciler = createReconciler({
+    store,
+    webhooks,
+    log,
+    intervalMs: config.reconcileIntervalMs,
+    jitterMs: config.reconcileJitterMs,
+    repair: config.reconcileRepair,
+  });
   return {
     services: {
       config,
       store,
       bus,
       connections,
-      webhooks: createWebhookManager({ store, connections, deliveryUrl, testFallback: sandboxEvents?.test ?? null }),
+      webhooks,
       deliveryUrl,
       sandbox: sandboxEvents,
       cursors: createCursorCodec(key),
@@ -105,10 +132,16 @@ export async function createServices(config: Readonly<Config>, { origin, log, di
     },
     metrics,
     retention,
+    reconciler,
+    startBackground() {
+      retention.start();
+      reconciler.start();
+    },
     sandbox,
     decoder,
     async close() {
       access.close();
+      await reconciler.stop();
       await retention.stop();
       await decoder.close();
       await bus.close();

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
 import { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker } from '@graphql-yoga/render-graphiql/graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { type StaticBody, sendStatic, staticBody } from '../static-response.js';
 
 /*
  * The bundled GraphiQL (yoga's @graphql-yoga/render-graphiql: GraphiQL 5, Monaco, works offline),
@@ -189,15 +187,8 @@ export interface GraphiQL {
   handle(req: IncomingMessage, res: ServerResponse, pathname: string): boolean;
 }
 
-interface Representation {
-  type: string;
-  body: Buffer;
-  /** Hex SHA-256 of body: the ETag, and the file name's hash. */
-  hash: string;
-  cacheControl: string;
-}
-
-type Encoding = 'br' | 'gzip';
+/** A body GraphiQL serves (static-response.ts); brotli at quality 5: the 8 MB script in ~0.2 s to 1.9 MB (11 saves 0.2 MB more for 12 s of CPU). */
+type Representation = StaticBody;
 
 export function createGraphiQL({ title = 'hookgraph', endpoint = '/graphql' }: GraphiQLPageOptions = {}): GraphiQL {
   let page: Representation | undefined;
@@ -282,8 +273,7 @@ function assetPath(name: string, r: Representation, ext: string): string {
 }
 
 function representation(type: string, content: string | Buffer, cacheControl: string): Representation {
-  const body = typeof content === 'string' ? Buffer.from(content) : content;
-  return { type, body, hash: createHash('sha256').update(body).digest('hex'), cacheControl };
+  return staticBody(type, content, cacheControl, { brotliQuality: 5 });
 }
 
 /** The options GraphiQL renders with (yoga's GraphiQLOptions), plus the page script's own. */
@@ -326,81 +316,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const compressed = new Map<string, Promise<Buffer>>();
-const brotli = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
-
-/**
- * A representation's body in `encoding`, compressed once per process on the thread pool. Brotli at
- * quality 5: the 8 MB script in ~0.2 s to 1.9 MB (quality 11 saves 0.2 MB more for 12 s of CPU).
- */
-function compress(r: Representation, encoding: Encoding): Promise<Buffer> {
-  const key = `${r.hash}:${encoding}`;
-  let done = compressed.get(key);
-  if (!done) {
-    done =
-      encoding === 'br'
-        ? brotli(r.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: r.body.length } })
-        : gzipAsync(r.body);
-    done.catch(() => compressed.delete(key));
-    compressed.set(key, done);
-  }
-  return done;
-}
-
 async function send(req: IncomingMessage, res: ServerResponse, r: Representation): Promise<void> {
   req.resume();
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('GET only\n');
     return;
   }
-  const encoding = negotiate(req.headers['accept-encoding']);
-  const headers: Record<string, string | number> = {
-    etag: `"${r.hash}${encoding ? `-${encoding}` : ''}"`,
-    'cache-control': r.cacheControl,
-    vary: 'Accept-Encoding',
-    'x-content-type-options': 'nosniff',
-  };
-  if (matches(req.headers['if-none-match'], r.hash)) {
-    res.writeHead(304, headers).end();
-    return;
-  }
-  let body = r.body;
-  if (encoding) {
-    try {
-      body = await compress(r, encoding);
-      headers['content-encoding'] = encoding;
-    } catch {
-      headers['etag'] = `"${r.hash}"`;
-    }
-  }
-  res.writeHead(200, { ...headers, 'content-type': r.type, 'content-length': body.length });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-/** br when the client accepts it, else gzip, else none (RFC 9110 §12.5.3; `*` counts for both). */
-export function negotiate(header: string | undefined): Encoding | null {
-  if (!header) return null;
-  const q = new Map<string, number>();
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const value = qParam === undefined ? 1 : Number(qParam.slice(2));
-    q.set(name.trim(), Number.isFinite(value) ? value : 0);
-  }
-  const accepts = (name: string) => (q.get(name) ?? q.get('*') ?? 0) > 0;
-  if (accepts('br')) return 'br';
-  if (accepts('gzip') || (q.get('x-gzip') ?? 0) > 0) return 'gzip';
-  return null;
-}
-
-/** If-None-Match against a representation's hash, whatever its encoding suffix (weak comparison, RFC 9110 §13.1.2). */
-function matches(header: string | undefined, hash: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    if (t === '*') return true;
-    const opaque = t.replace(/^W\//, '').replace(/^"|"$/g, '');
-    return opaque === hash || opaque === `${hash}-br` || opaque === `${hash}-gzip`;
-  });
+  await sendStatic(req, res, r);
 }

@@ -34,9 +34,11 @@ export function useForbiddenStatus(): Plugin {
 export function useAccessEnd(): Plugin {
   return {
     onSubscribe({ args }) {
-      const context = args.contextValue as Partial<Context>;
+      const context = args.contextValue as Partial<Context> & { socket?: unknown };
       const { viewer, services } = context;
-      if (!viewer || !services) return;
+      // graphql-ws: the socket itself is closed with 4403 (graphql/ws.ts), which ends its subscriptions; a last result
+      // here could complete a subscription first, and a client would not know to reconnect with a fresh token.
+      if (!viewer || !services || context.socket) return;
       return {
         onSubscribeResult({ result, setResult }) {
           if (!isAsyncIterable(result)) return;

@@ -13,6 +13,8 @@ export interface DeliveryInput {
   headers: IncomingHttpHeaders;
   raw: Buffer;
   webhook: Delivery['webhook'];
+  /** The delivery URL's tag (domain/delivery-url.ts), null without one. */
+  tag: string | null;
   maxJsonDepth: number;
   maxEvents: number;
 }
@@ -34,11 +36,11 @@ export class NormalizerError extends DeliveryError {
  * Parse → normalize → bound: the part of ingest that reads the body. Pure, so it runs on the event loop
  * for ordinary bodies and on a worker thread for large ones (off-thread.ts). Throws DeliveryError.
  */
-export function decodeDelivery({ provider, headers, raw, webhook, maxJsonDepth, maxEvents }: DeliveryInput): DecodedEvent[] {
+export function decodeDelivery({ provider, headers, raw, webhook, tag, maxJsonDepth, maxEvents }: DeliveryInput): DecodedEvent[] {
   const { body, json } = decodeBody(headers['content-type'], raw, { maxJsonDepth });
   let normalized: NormalizedEvent[];
   try {
-    normalized = getProvider(provider).normalize({ headers, rawBody: raw, body, webhook, maxEvents });
+    normalized = getProvider(provider).normalize({ headers, rawBody: raw, body, webhook, tag, maxEvents });
   } catch (error) {
     if (error instanceof DeliveryError) throw error;
     throw new NormalizerError(error);

@@ -11,6 +11,7 @@ import { getProvider } from '../providers/registry.js';
 import type { NewEvent } from '../domain/event.js';
 import type { Store } from '../store/store.js';
 import { decodeDelivery, NormalizerError } from './decode-delivery.js';
+import { countRefusal } from './health-counter.js';
 import type { OffThreadDecoder } from './off-thread.js';
 import { readBody } from './read-body.js';
 import { refusalReason } from './refusal-reason.js';
@@ -56,9 +57,17 @@ export function dedupKeysOf(webhookId: string, raw: Buffer, count: number, hash:
  */
 export function createIngestHandler({ store, bus, log, metrics, maxBodyBytes, limits, decoder, offThreadBytes = 256 * 1024 }: IngestDeps) {
   const { maxJsonDepth, maxEventsPerDelivery: maxEvents, bodyTimeoutMs } = limits;
-  return async function handleDelivery(req: IncomingMessage, res: ServerResponse, webhookId: string, token: string): Promise<void> {
+  return async function handleDelivery(
+    req: IncomingMessage,
+    res: ServerResponse,
+    webhookId: string,
+    token: string,
+    tag: string | null = null,
+  ): Promise<void> {
     const started = performance.now();
     let provider = 'unknown';
+    /** The webhook once the id names one: only then is the delivery counted in its health. */
+    let known: { tenantId: string; id: string } | null = null;
     const reply = (status: number, body: Record<string, unknown>) => {
       metrics.deliveries.inc({ provider, status: String(status) });
       metrics.deliveryLatency.observe({ provider }, (performance.now() - started) / 1000);
@@ -76,16 +85,23 @@ export function createIngestHandler({ store, bus, log, metrics, maxBodyBytes, li
       if (req.method !== 'POST') throw new DeliveryError(405, 'deliveries must be POSTed');
       const target = await store.webhooks.deliveryTarget(webhookId);
       // Same work whether or not the webhook exists, then the token check.
-      const tokenOk = safeEqual(sha256Hex(token), target?.tokenHash ?? sha256Hex(''));
+      const presented = sha256Hex(token);
+      const current = safeEqual(presented, target?.tokenHash ?? sha256Hex(''));
+      // The token before a rotation, during its grace (rotateWebhookSecret): compared in constant time as well.
+      const previous = safeEqual(presented, target?.previous?.tokenHash ?? sha256Hex(''));
+      const tokenOk = current || (previous && target?.previous != null);
       if (!target) throw new DeliveryError(404, 'unknown webhook');
       provider = target.webhook.provider;
+      known = target.webhook;
       if (!tokenOk) throw new DeliveryError(401, 'invalid delivery token');
       const raw = await readBody(req, maxBodyBytes, { timeoutMs: bodyTimeoutMs });
       const def = getProvider(target.webhook.provider);
-      if (def.verifyDelivery && !def.verifyDelivery(req.headers, raw, target.secret)) {
+      // Signed with the current secret, or, during a rotation's grace, with the previous one.
+      const secrets = target.previous ? [target.secret, target.previous.secret] : [target.secret];
+      if (def.verifyDelivery && !secrets.some((secret) => def.verifyDelivery?.(req.headers, raw, secret))) {
         throw new DeliveryError(401, 'invalid delivery signature');
       }
-      const input = { provider: target.webhook.provider, headers: req.headers, raw, webhook: target.webhook, maxJsonDepth, maxEvents };
+      const input = { provider: target.webhook.provider, headers: req.headers, raw, webhook: target.webhook, tag, maxJsonDepth, maxEvents };
       const normalized = decoder && raw.length >= offThreadBytes ? await decoder.decode(input) : decodeDelivery(input);
       const receivedAt = new Date();
       const dedupKeyOf = dedupKeysOf(target.webhook.id, raw, normalized.length);
@@ -108,11 +124,13 @@ export function createIngestHandler({ store, bus, log, metrics, maxBodyBytes, li
         appended = await store.events.append(rows);
       } catch (error) {
         log.error({ err: error, webhookId, provider }, 'could not store a delivery');
+        countRefusal(store.health, known, 'unavailable');
         reply(503, { error: 'temporarily unable to store the delivery; retry later' });
         return;
       }
       const stored = appended.filter((a) => a !== null);
       reply(200, { received: rows.length, stored: stored.length, duplicates: rows.length - stored.length });
+      store.health.delivered(target.webhook, stored.length, rows.length - stored.length);
       metrics.eventsStored.inc({ provider }, stored.length);
       if (rows.length > stored.length) metrics.duplicates.inc({ provider }, rows.length - stored.length);
       for (const a of stored) bus.publish(a);
@@ -123,12 +141,14 @@ export function createIngestHandler({ store, bus, log, metrics, maxBodyBytes, li
         // Never log the URL: its token authenticates deliveries.
         const reason = refusalReason(error);
         metrics.deliveryRefusals.inc({ provider, status: String(error.status), reason });
+        countRefusal(store.health, known, reason);
         log.info({ webhookId, provider, status: error.status, reason, message: error.message }, 'delivery refused');
         if (!res.headersSent) reply(error.status, { error: error.message });
         if (error.status === 413) req.resume();
         return;
       }
       log.error({ err: error, webhookId, provider }, 'delivery failed');
+      countRefusal(store.health, known, 'internal');
       if (!res.headersSent) reply(500, { error: 'internal error' });
     }
   };

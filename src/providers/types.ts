@@ -80,6 +80,11 @@ export interface Delivery {
   /** The hookgraph webhook it arrived on. */
   webhook: { id: string; events: readonly string[]; externalIds: readonly string[] };
   /**
+   * The tag of the delivery URL it arrived at, which the connector chose for that vendor hook
+   * (domain/delivery-url.ts taggedDeliveryUrl); null for the plain deliveryUrl. @default null
+   */
+  tag?: string | null;
+  /**
    * Most events (batch items, batch records) the delivery may carry; a batching normalizer refuses
    * more with checkEventCount as soon as it knows the count. The ingest route always passes
    * config.limits.maxEventsPerDelivery. @default unbounded

@@ -30,7 +30,12 @@ const KEY_PREFIX = 'sbx-bq-';
 const ROUTE = /^\/([^/]+)\/api\/(4|boomerang)\/webhook_endpoints(?:\/([^/]+))?\/?$/;
 const KNOWN_EVENTS = new Set(booqableEventTypes.map((e) => e.name));
 const DEFAULT_PAGE_SIZE = 25;
-const MAX_PAGE_SIZE = 100;
+/**
+ * Booqable documents no largest page size. The sandbox answers at most 50 items a page, whatever
+ * `page[size]` asks: a client asking for more meets short pages that are not the last, and must page
+ * by `meta[total]`.
+ */
+export const BOOQABLE_SANDBOX_MAX_PAGE_SIZE = 50;
 
 /** Booqable's timestamp format: `2020-05-19T04:30:06.000000+00:00` (microseconds, explicit offset). */
 const stamp = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
@@ -217,8 +222,8 @@ function sampleData(eventType: string, version: BooqablePayloadVersion, account:
 /**
  * Booqable's JSON:API `webhook_endpoints` for each simulated company, on `/api/4` and
  * `/api/boomerang` (VENDORS.md §2.1): one company per account (its id is the company segment of the
- * URL) with a random Bearer token, paged, filtered, sorted and sparse-fieldset lists (items
- * flattened as the docs show them), create 201, PUT, DELETE answering the record with `events: []`,
+ * URL) with a random Bearer token, paged (at most BOOQABLE_SANDBOX_MAX_PAGE_SIZE a page, with
+ * `meta[total][]=count`), filtered, sorted and sparse-fieldset lists (items flattened as the docs show them), create 201, PUT, DELETE answering the record with `events: []`,
  * JSON:API error documents. Deliveries: version 1 form-urlencoded, version 4 JSON (VENDORS.md §2.3).
  */
 export function createBooqableSandbox(options: SandboxVendorOptions = {}): SandboxVendor {
@@ -267,7 +272,7 @@ export function createBooqableSandbox(options: SandboxVendorOptions = {}): Sandb
       if (!SORTABLE.has(name)) return error(400, 'Bad Request', `cannot sort on ${name}`);
       items.sort((a, b) => attr(a, name).localeCompare(attr(b, name)) * (desc ? -1 : 1));
     }
-    const size = Math.min(MAX_PAGE_SIZE, Number(r.query['page[size]'] ?? DEFAULT_PAGE_SIZE));
+    const size = Math.min(BOOQABLE_SANDBOX_MAX_PAGE_SIZE, Number(r.query['page[size]'] ?? DEFAULT_PAGE_SIZE));
     const number = Number(r.query['page[number]'] ?? 1);
     if (!Number.isInteger(size) || size < 1 || !Number.isInteger(number) || number < 1) {
       return error(400, 'Bad Request', 'page[number] and page[size] must be positive integers');
@@ -275,8 +280,9 @@ export function createBooqableSandbox(options: SandboxVendorOptions = {}): Sandb
     const fields = fieldsOf(r);
     if (fields !== null && !Array.isArray(fields)) return fields;
     const page = items.slice((number - 1) * size, number * size);
-    const body: Json = { data: page.map((e) => ({ id: e.id, ...attributesOf(e, api, fields) })) };
-    if (r.query['meta[total][]'] === 'count') body['meta'] = { total: { count: items.length } };
+    // `meta[total][]=count` counts the whole filtered list, not the page (`meta` is `{}` otherwise).
+    const meta = r.query['meta[total][]'] === 'count' ? { total: { count: items.length } } : {};
+    const body: Json = { data: page.map((e) => ({ id: e.id, ...attributesOf(e, api, fields) })), meta };
     return { status: 200, body };
   }
 

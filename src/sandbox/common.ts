@@ -74,20 +74,56 @@ export function createSandboxRecorder() {
       if (fault) {
         fault.count -= 1;
         if (fault.count <= 0) faults = faults.filter((f) => f !== fault);
+        if (fault.afterApply) {
+          loseAnswer(res, fault);
+          return recorded;
+        }
         if (fault.delayMs) await sleep(fault.delayMs);
-        if (fault.rawBody !== undefined) {
-          res.writeHead(fault.status ?? 200, { 'content-type': 'application/json' });
-          res.end(fault.rawBody);
-          return null;
-        }
-        if (fault.status !== undefined) {
-          sendJson(res, fault.status, { error: 'sandbox fault' }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
-          return null;
-        }
+        if (answerFault(res, fault)) return null;
       }
       return recorded;
     },
   };
+}
+
+/** Answers a fault instead of the vendor: its raw body, its status, or no answer (`drop`); false when it has none. */
+function answerFault(res: ServerResponse, fault: SandboxFault): boolean {
+  if (fault.drop) {
+    res.socket?.destroy();
+    return true;
+  }
+  if (fault.rawBody !== undefined) {
+    res.writeHead(fault.status ?? 200, { 'content-type': 'application/json' });
+    res.end(fault.rawBody);
+    return true;
+  }
+  if (fault.status !== undefined) {
+    sendJson(res, fault.status, { error: 'sandbox fault' }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Lets the vendor logic run and write its answer, then loses that answer: what it writes is swallowed and the fault is
+ * answered instead (after its delay), so the vendor's state has changed but hookgraph cannot know it from the answer.
+ */
+function loseAnswer(res: ServerResponse, fault: SandboxFault): void {
+  const writeHead = res.writeHead.bind(res);
+  const end = res.end.bind(res);
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (() => res) as typeof res.setHeader;
+  res.writeHead = (() => res) as typeof res.writeHead;
+  res.end = (() => {
+    void (async () => {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      res.writeHead = writeHead;
+      res.end = end;
+      res.setHeader = setHeader;
+      if (!answerFault(res, fault)) sendJson(res, 500, { error: 'sandbox fault' });
+    })();
+    return res;
+  }) as typeof res.end;
 }
 
 /** The test controls every sandbox vendor exposes: recorded requests, faults, and a reset of its state. */

@@ -21,7 +21,8 @@ const REFRESH_PREFIX = 'sbx-dk-refresh-';
  * OAuth refresh with Basic client credentials. Each account gets a client id, and random client
  * secret, access token and refresh token; the refresh endpoint rotates the access token (the old
  * one stops working). The delivery format is not documented (VENDORS.md §1.3); the sandbox POSTs
- * JSON `{hookId, eventType, tenantId, data}`.
+ * JSON `{hookId, eventType, tenantId, data}` to each hook's own webhookUrl (hookgraph registers one
+ * tagged URL per hook), or the same without `eventType` (`shape: 'unnamed'`).
  */
 export function createDeskeraSandbox(
   options: SandboxVendorOptions = {},
@@ -99,7 +100,12 @@ export function createDeskeraSandbox(
     return sendJson(res, 404, { errorMessage: 'Not found' });
   }
 
-  async function trigger(eventType: string, { account }: TriggerOptions) {
+  /**
+   * POSTs to each hook of the account registered for `eventType`, at the hook's own URL. `shape:
+   * 'unnamed'` leaves the event name out of the body, as a delivery that does not name its event (the
+   * receiver knows it only from the URL it registered for that hook).
+   */
+  async function trigger(eventType: string, { account, shape }: TriggerOptions) {
     const noun = eventType.replace(/^(CREATE|UPDATE|DELETE)_/, '');
     const id = randomBytes(6).toString('hex');
     const hooks = (await accounts.read(account))?.state.hooks ?? [];
@@ -111,7 +117,7 @@ export function createDeskeraSandbox(
             h.webhookUrl,
             JSON.stringify({
               hookId: h.hookId,
-              eventType,
+              ...(shape !== 'unnamed' && { eventType }),
               tenantId: account,
               timestamp: new Date().toISOString(),
               data: { id, documentCode: `${noun.slice(0, 3)}-${id.slice(0, 6).toUpperCase()}`, requestId: randomUUID() },

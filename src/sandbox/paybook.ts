@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paybookEventTypes } from '../providers/paybook/catalog.js';
 import type { PaybookWebhookWire } from '../providers/paybook/wire.js';
 import { createApiKeyAccounts } from './accounts.js';
 import { deliver, header, MAX_HOOKS_PER_ACCOUNT, sandboxControls, sandboxParts, sendJson, stringField } from './common.js';
-import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
+import type { SandboxDelivery, SandboxVendor, SandboxVendorOptions, TriggerOptions } from './types.js';
 
 interface Hook extends PaybookWebhookWire {
   headers: Record<string, string>;
@@ -38,13 +38,22 @@ function v3Time(d = new Date()): string {
     .replace(/\.(\d{3})Z$/, '.$1000')}+0000`;
 }
 
+/** The one Paybook user of a sandbox account, whose id every delivery of the account carries. */
+const userOf = (account: string) => createHash('sha256').update(`paybook-user:${account}`).digest('hex').slice(0, 24);
+
+/** A notification the receiver did not answer with a 2xx counts as failed (`ct_failed`). */
+const failed = (d: SandboxDelivery) => d.status === null || d.status < 200 || d.status >= 300;
+
 /**
  * Paybook Sync V1 webhooks (seed, VENDORS.md §3): `Authorization: api_key api_key=<key>` with a
  * random key per account, envelopes, 24-hex ids, dt_created as unix seconds (as the real API
- * answers). Deliveries: V1 flat, or V3 batched (`shape: 'v3'`, `'v3-batch'` with two items), with
- * the hook's custom headers.
+ * answers). `id_user` limits a hook to one user's events (each account has one user, `userOf`);
+ * `delay` is checked and kept but not waited for, since a trigger answers with each delivery's
+ * status; every failed notification adds one to the hook's `ct_failed` (never reset: the vendor's
+ * rule for resetting or disabling is undocumented). Deliveries: V1 flat, or V3 batched (`shape:
+ * 'v3'`, `'v3-batch'` with two items), with the hook's custom headers.
  */
-export function createPaybookSandbox(options: SandboxVendorOptions = {}): SandboxVendor {
+export function createPaybookSandbox(options: SandboxVendorOptions = {}): SandboxVendor & { userOf(account: string): string } {
   const { store, acceptsDeliveryUrl, recorder } = sandboxParts(options);
   const { accounts, authenticate } = createApiKeyAccounts<State>({
     provider: 'PAYBOOK',
@@ -71,6 +80,14 @@ export function createPaybookSandbox(options: SandboxVendorOptions = {}): Sandbo
       if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && known.has(e))) {
         return envelope(res, 400, null, 'events must be credential_create, credential_update, refresh or documents_completed');
       }
+      const idUser = b['id_user'] ?? null;
+      if (idUser !== null && (typeof idUser !== 'string' || !/^[0-9a-f]{24}$/.test(idUser))) {
+        return envelope(res, 400, null, 'id_user must be a user id or null');
+      }
+      const delay = b['delay'] ?? 0;
+      if (typeof delay !== 'number' || !Number.isSafeInteger(delay) || delay < 0) {
+        return envelope(res, 400, null, 'delay must be a whole number of seconds');
+      }
       const rawHeaders = b['headers'];
       const headers =
         typeof rawHeaders === 'object' && rawHeaders !== null && Object.values(rawHeaders).every((v) => typeof v === 'string')
@@ -78,11 +95,11 @@ export function createPaybookSandbox(options: SandboxVendorOptions = {}): Sandbo
           : {};
       const hook: Hook = {
         id_webhook: mongoId(),
-        id_user: typeof b['id_user'] === 'string' ? b['id_user'] : null,
+        id_user: idUser,
         is_disabled: 0,
         events: events as string[],
         url: b['url'],
-        delay: typeof b['delay'] === 'number' ? b['delay'] : 0,
+        delay,
         ct_failed: 0,
         dt_created: Math.floor(Date.now() / 1000),
         dt_modified: null,
@@ -115,7 +132,7 @@ export function createPaybookSandbox(options: SandboxVendorOptions = {}): Sandbo
         endpoints: { documents: [`/v1/webhooks/events/${uuid}/documents?limit=1000&skip=0`] },
         event,
         id_external: null,
-        id_user: account,
+        id_user: userOf(account),
         uuid,
       };
     }
@@ -129,7 +146,7 @@ export function createPaybookSandbox(options: SandboxVendorOptions = {}): Sandbo
       id_site: '5da784f1f9de2a06483abec1',
       id_site_organization: '56cf4ff5784806152c8b4567',
       id_site_organization_type: '56cf4f5b784806cf028b4569',
-      id_user: mongoId(),
+      id_user: userOf(account),
       is_executing: 1,
     };
   }
@@ -149,18 +166,24 @@ export function createPaybookSandbox(options: SandboxVendorOptions = {}): Sandbo
                   name: (Object.hasOwn(V3_NAMES, eventType) ? V3_NAMES[eventType] : undefined) ?? eventType,
                   version: '3.1',
                 },
-                user: { id_environment: '574894bf7848066d138b4570', id_external: '20230614-DEMO', id_user: mongoId() },
+                user: { id_environment: '574894bf7848066d138b4570', id_external: '20230614-DEMO', id_user: userOf(account) },
               },
               payload: v1Payload(eventType, account),
             })),
           };
     const text = JSON.stringify(body);
     const hooks = (await accounts.read(account))?.state.hooks ?? [];
-    return Promise.all(
-      hooks
-        .filter((h) => h.events.includes(eventType) && acceptsDeliveryUrl(h.url))
-        .map((h) => deliver(h.url, text, { 'content-type': 'application/json', ...h.headers })),
+    const targets = hooks.filter(
+      (h) => h.events.includes(eventType) && (h.id_user === null || h.id_user === userOf(account)) && acceptsDeliveryUrl(h.url),
     );
+    const deliveries = await Promise.all(targets.map((h) => deliver(h.url, text, { 'content-type': 'application/json', ...h.headers })));
+    const failedIds = new Set(targets.filter((_h, i) => failed(deliveries[i] as SandboxDelivery)).map((h) => h.id_webhook));
+    if (failedIds.size > 0) {
+      await accounts.change(account, ({ state }) => {
+        for (const h of state.hooks) if (failedIds.has(h.id_webhook)) h.ct_failed += 1;
+      });
+    }
+    return deliveries;
   }
 
   return {
@@ -175,5 +198,7 @@ export function createPaybookSandbox(options: SandboxVendorOptions = {}): Sandbo
     credentialsFor: (name, form) => accounts.fixture(name, form),
     trigger,
     ...sandboxControls(recorder, accounts.reset),
+    /** The id_user of the account's one user: a hook limited to it receives the account's events. */
+    userOf,
   };
 }

@@ -20,7 +20,8 @@ import type { SandboxVendor, SandboxVendorOptions, TriggerOptions } from './type
  * `{webhook}` answering the bare object, update unwrapped answering `{data}`, list `{data:[]}`, delete
  * `{status:"success"}`, errors `{error:{message,code,field}}`. Each account has a random api key.
  * Deliveries are JSON with each hook's custom headers, in the three documented shapes (plus the
- * legacy single-record shape with `shape: 'legacy'`).
+ * legacy single-record shape with `shape: 'legacy'`, a batch of several records with `'batch'`, and a
+ * failed sync with `'failed'`: see payloadFor).
  */
 
 const API_PATH = '/v3/core/webhooks';
@@ -115,11 +116,20 @@ function integrationOf(dataModel: string): string {
   return 'XERO';
 }
 
+/** Records in a `shape: 'batch'` DATA_MODEL_CHANGES delivery (the documented sample holds one). */
+export const BATCH_RECORDS = 3;
+
+/**
+ * The body of one event. Shapes: `batch` puts BATCH_RECORDS changed records in one DATA_MODEL_CHANGES
+ * delivery, as a sync that changed several does; `legacy` is the pre-v3 single-record shape; `failed`
+ * makes a SYNC_COMPLETED report a FAILED sync.
+ */
 function payloadFor(eventType: string, account: string, shape: string | undefined): unknown {
   const now = new Date().toISOString();
   const companyId = companyIdOf(account);
   if (eventType === 'SYNC_COMPLETED') {
     const started = new Date(Date.now() - 90_000).toISOString();
+    const failed = shape === 'failed';
     const body: RootfiSyncCompletedDelivery = {
       rootfi_id: randomId(15),
       created_at: now,
@@ -127,14 +137,14 @@ function payloadFor(eventType: string, account: string, shape: string | undefine
       integration_type: 'XERO',
       webhook_type: 'SYNC_COMPLETED',
       data: {
-        status: 'SUCCESS',
+        status: failed ? 'FAILED' : 'SUCCESS',
         id: randomId(15),
         start_time: started,
         end_time: now,
         type: 'PULL',
         total_jobs_count: 3,
-        success_jobs_count: 3,
-        failed_jobs_count: 0,
+        success_jobs_count: failed ? 1 : 3,
+        failed_jobs_count: failed ? 2 : 0,
         running_jobs_count: 0,
         created_jobs_count: 0,
         data_models: ['ACCOUNTS', 'INVOICES', 'CONTACTS'],
@@ -153,11 +163,14 @@ function payloadFor(eventType: string, account: string, shape: string | undefine
     return body;
   }
   const [dataModel = '', operation = ''] = eventType.split(':');
-  const platformId = String(randomInt(1_000_000_000, 9_999_999_999));
-  const record =
-    operation === 'DELETE'
+  const recordOf = () => {
+    const platformId = String(randomInt(1_000_000_000, 9_999_999_999));
+    return operation === 'DELETE'
       ? { platform_id: platformId }
       : { platform_id: platformId, name: `Sandbox ${dataModel.toLowerCase().replaceAll('_', ' ')}`, updated_at: now };
+  };
+  const records = Array.from({ length: shape === 'batch' ? BATCH_RECORDS : 1 }, recordOf);
+  const record = records[0] ?? recordOf();
   if (shape === 'legacy') {
     const body: RootfiLegacyDelivery = {
       company_id: companyId,
@@ -178,9 +191,9 @@ function payloadFor(eventType: string, account: string, shape: string | undefine
     sync_id: randomId(15),
     data_model: dataModel,
     type: operation,
-    no_of_records: 1,
+    no_of_records: records.length,
     webhook_type: 'DATA_MODEL_CHANGES',
-    data: [record],
+    data: records,
   };
   return body;
 }

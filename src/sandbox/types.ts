@@ -26,6 +26,13 @@ export interface SandboxFault {
   rawBody?: string;
   /** Only requests with this method. */
   method?: string;
+  /**
+   * The vendor applies the request, then its answer is lost: replaced by this fault's status or raw body, or by no
+   * answer at all (`drop`). What an ambiguous vendor answer looks like to hookgraph. @default false: before applying
+   */
+  afterApply?: boolean;
+  /** Close the connection without an answer (with `afterApply`: after applying). */
+  drop?: boolean;
 }
 
 export interface SandboxDelivery {

@@ -23,13 +23,31 @@ const DeskeraCredentials = builder.inputType('DeskeraCredentialsInput', {
   }),
 });
 const ApiKeyCredentials = (name: string) => builder.inputType(name, { fields: (t) => ({ apiKey: t.string({ required: true }) }) });
+const SuperOfficeOAuth = builder.inputType('SuperOfficeOAuthInput', {
+  description:
+    'An OAuth access token, with the refresh token and the client it was issued to: renewed on a 401 (tokens last about an hour)',
+  fields: (t) => ({
+    accessToken: t.string({ required: true }),
+    refreshToken: t.string(),
+    clientId: t.string(),
+    clientSecret: t.string(),
+    redirectUri: t.string(),
+  }),
+});
 const SuperOfficeTicket = builder.inputType('SuperOfficeTicketInput', {
-  fields: (t) => ({ ticket: t.string({ required: true }), appToken: t.string({ required: true }) }),
+  description:
+    'A system-user ticket with the application token; with the system user token and the application private key, renewed on a 401',
+  fields: (t) => ({
+    ticket: t.string(),
+    appToken: t.string({ required: true }),
+    systemUserToken: t.string(),
+    privateKey: t.string({ description: "The application's PEM RSA private key, which signs the system user token" }),
+  }),
 });
 const SuperOfficeCredentials = builder.inputType('SuperOfficeCredentialsInput', {
   isOneOf: true,
-  description: 'Either an OAuth access token, or a system-user ticket with the application token',
-  fields: (t) => ({ accessToken: t.string(), ticket: t.field({ type: SuperOfficeTicket }) }),
+  description: 'An OAuth access token (alone, or with what renews it), or a system-user ticket with the application token',
+  fields: (t) => ({ accessToken: t.string(), oauth: t.field({ type: SuperOfficeOAuth }), ticket: t.field({ type: SuperOfficeTicket }) }),
 });
 
 const CredentialsInput = builder.inputType('ProviderCredentialsInput', {

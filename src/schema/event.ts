@@ -1,4 +1,4 @@
-import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { ValidationError } from '../domain/errors.js';
 import type { EventResource, StoredEvent } from '../domain/event.js';
@@ -42,6 +42,13 @@ export const EventRef = builder.node(builder.objectRef<StoredEvent>('Event'), {
       // READ's, like the Webhook type: refused here, on the field, rather than on each field of the webhook.
       authScopes: { read: true },
       resolve: (e, _args, ctx) => (e.webhookId === null ? null : ctx.loaders.webhook.load(e.webhookId)),
+    }),
+    webhookId: t.id({
+      nullable: true,
+      description:
+        "The global id of the Webhook it arrived on (Webhook.id), readable with SUBSCRIBE where `webhook` needs READ; null for hookgraph's own events without one",
+      complexity: 0,
+      resolve: (e) => (e.webhookId === null ? null : encodeGlobalID('Webhook', e.webhookId)),
     }),
     type: t.exposeString('type', { description: 'Unified type, e.g. invoice.created' }),
     providerEventType: t.exposeString('providerEventType', { description: "The vendor's own event name" }),

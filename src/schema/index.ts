@@ -5,6 +5,7 @@ import './errors.js';
 import './provider.js';
 import './connection.js';
 import './webhook.js';
+import './webhook-health.js';
 import './event.js';
 import './sandbox.js';
 import './access.js';

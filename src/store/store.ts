@@ -4,7 +4,9 @@ import { createApiKeyStore } from './api-keys.js';
 import { createConnectionStore } from './connections.js';
 import { type Db, openDb, prepareDb } from './db.js';
 import { createEventStore, createPostgresWrites } from './events.js';
+import { createHealthStore, type HealthOptions } from './health.js';
 import { checkSecretKey } from './key-check.js';
+import { createLocks } from './locks.js';
 import { migrateToLatest } from './migrate.js';
 import { createSandboxAccountStore } from './sandbox.js';
 import { createSqliteWriter } from './sqlite/writer-thread.js';
@@ -20,6 +22,7 @@ export async function createStore({
   keyOrigin = 'HOOKGRAPH_SECRET_KEY',
   checkKey = migrate,
   onCommit,
+  health: healthOptions = {},
 }: {
   databaseUrl: string;
   secretKey: Buffer;
@@ -32,6 +35,8 @@ export async function createStore({
   checkKey?: boolean;
   /** Called after each group commit of events with its rows and duration (the /metrics commit histograms). */
   onCommit?: (rows: number, seconds: number) => void;
+  /** Webhook health counting (health.ts): its window, flush interval and error report. */
+  health?: HealthOptions;
 }) {
   const db: Db = openDb(databaseUrl, { pgSchema });
   await prepareDb(db);
@@ -49,6 +54,7 @@ export async function createStore({
   // SQLite files: appends (and their fsync) run on a writer thread; PostgreSQL's wait is already off-thread.
   const writes = db.sqlite ? createSqliteWriter(databaseUrl, db.sqlite) : createPostgresWrites(db.kysely);
   const events = createEventStore(db.kysely, writes, { onCommit });
+  const health = createHealthStore(db.kysely, db.dialect, healthOptions);
   return {
     dialect: db.dialect,
     describe: db.describe,
@@ -60,11 +66,14 @@ export async function createStore({
     webhooks: createWebhookStore(db.kysely, sealer),
     sandbox: createSandboxAccountStore(db.kysely, sealer),
     events,
+    health,
+    locks: createLocks(db.kysely, db.dialect),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db.kysely);
     },
     async close() {
       await events.close();
+      await health.close();
       await db.destroy();
     },
   };

@@ -57,6 +57,18 @@ export interface WebhookTable {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  /** Reconciliations in a row that found none of its vendor hooks (0010). */
+  missing_count: number;
+  /** When the vendor last answered about it (0010); null: never since. */
+  status_checked_at: string | null;
+  /** WebhookOptions as JSON (0010); null: none. */
+  options: string | null;
+  /** The vendor call it still owes (0010): 'create' (unconfirmed), 'update' (maybe not applied), 'delete' (hooks left); null: none. */
+  pending: string | null;
+  /** After a rotation (0010): the previous token's hash and secret (sealed), accepted until previous_until. */
+  previous_token_hash: string | null;
+  previous_secret_sealed: string | null;
+  previous_until: string | null;
 }
 
 export interface EventTable {
@@ -91,6 +103,33 @@ export interface SandboxAccountTable {
   updated_at: string;
 }
 
+/** One hour of one webhook's health counts (store/health.ts, migration 0009), added to by upserts. */
+export interface WebhookHealthTable {
+  /** ISO-8601 start of the hour (UTC); the key leads with it. */
+  hour_start: string;
+  webhook_id: string;
+  tenant_id: string;
+  deliveries: ColumnType<number, number | undefined, number>;
+  accepted: ColumnType<number, number | undefined, number>;
+  duplicates: ColumnType<number, number | undefined, number>;
+  /** Refused deliveries, one column per HealthReason (store/health.ts). */
+  refused_bad_token: ColumnType<number, number | undefined, number>;
+  refused_bad_signature: ColumnType<number, number | undefined, number>;
+  refused_too_large: ColumnType<number, number | undefined, number>;
+  refused_unsupported_type: ColumnType<number, number | undefined, number>;
+  refused_unparsable: ColumnType<number, number | undefined, number>;
+  refused_normalizer: ColumnType<number, number | undefined, number>;
+  refused_incomplete: ColumnType<number, number | undefined, number>;
+  refused_unavailable: ColumnType<number, number | undefined, number>;
+  refused_internal: ColumnType<number, number | undefined, number>;
+  vendor_failures: ColumnType<number, number | undefined, number>;
+  last_delivery_at: string | null;
+  last_event_at: string | null;
+  /** hookgraph's own message for the newest vendor failure (≤ 300 chars). */
+  last_vendor_error: string | null;
+  last_vendor_error_at: string | null;
+}
+
 /** An events row as read back. */
 export type EventRow = Selectable<EventTable>;
 
@@ -101,4 +140,5 @@ export interface Database {
   webhooks: WebhookTable;
   events: EventTable;
   sandbox_accounts: SandboxAccountTable;
+  webhook_health: WebhookHealthTable;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { randomToken, type Sealer, sha256Hex } from '../crypto.js';
 import type { ProviderKey } from '../domain/provider-key.js';
-import type { StoredWebhook, WebhookStatus } from '../domain/webhook.js';
+import type { StoredWebhook, WebhookOptions, WebhookStatus } from '../domain/webhook.js';
 import type { Database, WebhookTable } from './tables.js';
 
 /** What the ingest route needs to authenticate a delivery. */
@@ -9,6 +9,8 @@ export interface DeliveryTarget {
   webhook: StoredWebhook;
   tokenHash: string;
   secret: string;
+  /** The token and secret before the last rotation, accepted until `until` (rotateWebhookSecret's grace); else null. */
+  previous: { tokenHash: string; secret: string; until: Date } | null;
 }
 
 export interface NewWebhook {
@@ -18,7 +20,28 @@ export interface NewWebhook {
   name: string;
   events: string[];
   payloadVersion: string | null;
+  options?: WebhookOptions | null;
 }
+
+/** What a change to a webhook's row may set (see update). */
+export type WebhookPatch = Partial<
+  Pick<
+    StoredWebhook,
+    | 'name'
+    | 'events'
+    | 'externalIds'
+    | 'status'
+    | 'payloadVersion'
+    | 'createdAt'
+    | 'options'
+    | 'missingCount'
+    | 'statusCheckedAt'
+    | 'pending'
+  >
+> & {
+  /** true: soft-deleted (deliveries refused); false: live again (re-adopted by reconciliation). */
+  deleted?: boolean;
+};
 
 export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targetTtlMs = 2_000 }: { targetTtlMs?: number } = {}) {
   const targets = new Map<string, { target: DeliveryTarget; expires: number }>();
@@ -35,6 +58,10 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
     updatedAt: new Date(r.updated_at),
     deletedAt: r.deleted_at ? new Date(r.deleted_at) : null,
     sealedToken: r.token_sealed,
+    options: r.options === null ? null : (JSON.parse(r.options) as WebhookOptions),
+    missingCount: r.missing_count,
+    statusCheckedAt: r.status_checked_at ? new Date(r.status_checked_at) : null,
+    pending: r.pending === 'create' || r.pending === 'update' || r.pending === 'delete' ? r.pending : null,
   });
   return {
     /**
@@ -45,6 +72,7 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
       w: NewWebhook,
       status: WebhookStatus,
       externalIds: string[] = [],
+      pending: 'create' | null = null,
     ): Promise<{ webhook: StoredWebhook; token: string; secret: string }> {
       const token = randomToken(24);
       const secret = randomToken(32);
@@ -64,17 +92,18 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
         created_at: now,
         updated_at: now,
         deleted_at: null,
+        missing_count: 0,
+        status_checked_at: null,
+        options: w.options ? JSON.stringify(w.options) : null,
+        pending,
+        previous_token_hash: null,
+        previous_secret_sealed: null,
+        previous_until: null,
       };
       await db.insertInto('webhooks').values(row).execute();
       return { webhook: toWebhook(row), token, secret };
     },
-    async update(
-      tenantId: string,
-      id: string,
-      patch: Partial<Pick<StoredWebhook, 'name' | 'events' | 'externalIds' | 'status' | 'payloadVersion' | 'createdAt'>> & {
-        deleted?: boolean;
-      },
-    ): Promise<StoredWebhook | null> {
+    async update(tenantId: string, id: string, patch: WebhookPatch): Promise<StoredWebhook | null> {
       const now = new Date().toISOString();
       targets.delete(id);
       await db
@@ -87,7 +116,13 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
           ...(patch.payloadVersion !== undefined && { payload_version: patch.payloadVersion }),
           ...(patch.createdAt !== undefined && { created_at: patch.createdAt.toISOString() }),
           ...(patch.deleted === true && { deleted_at: now }),
-          updated_at: now,
+          ...(patch.deleted === false && { deleted_at: null }),
+          ...(patch.options !== undefined && { options: patch.options === null ? null : JSON.stringify(patch.options) }),
+          ...(patch.missingCount !== undefined && { missing_count: patch.missingCount }),
+          ...(patch.pending !== undefined && { pending: patch.pending }),
+          ...(patch.statusCheckedAt !== undefined && { status_checked_at: patch.statusCheckedAt?.toISOString() ?? null }),
+          // A reconciliation's bookkeeping alone (when it looked, how often it missed) is not a change of the webhook.
+          ...(Object.keys(patch).some((k) => k !== 'statusCheckedAt' && k !== 'missingCount') && { updated_at: now }),
         })
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
@@ -145,14 +180,66 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
       if (hit && hit.expires > Date.now()) return hit.target;
       const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.deleted_at !== null) return null;
-      const target = {
+      const previousUntil = row.previous_until ? new Date(row.previous_until) : null;
+      const target: DeliveryTarget = {
         webhook: toWebhook(row),
         tokenHash: row.token_hash,
         secret: sealer.open(row.secret_sealed, `webhook-secret:${row.id}`),
+        previous:
+          row.previous_token_hash && row.previous_secret_sealed && previousUntil && previousUntil.getTime() > Date.now()
+            ? {
+                tokenHash: row.previous_token_hash,
+                secret: sealer.open(row.previous_secret_sealed, `webhook-secret:${row.id}`),
+                until: previousUntil,
+              }
+            : null,
       };
       if (targets.size >= 10_000) targets.clear();
       targets.set(id, { target, expires: Date.now() + targetTtlMs });
       return target;
+    },
+    /**
+     * A new delivery token and secret for the webhook; the current ones are kept, accepted until `graceUntil` (null:
+     * dropped at once). Returns the new pair and a way back (`restore`) for a vendor that refused the change.
+     */
+    async rotate(
+      tenantId: string,
+      id: string,
+      graceUntil: Date | null,
+    ): Promise<{ token: string; secret: string; restore(): Promise<void> } | null> {
+      const row = await db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      if (!row) return null;
+      const token = randomToken(24);
+      const secret = randomToken(32);
+      const write = (values: Partial<WebhookTable>) =>
+        db
+          .updateTable('webhooks')
+          .set({ ...values, updated_at: new Date().toISOString() })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .execute()
+          .then(() => void targets.delete(id));
+      await write({
+        token_hash: sha256Hex(token),
+        token_sealed: sealer.seal(token, `webhook-token:${id}`),
+        secret_sealed: sealer.seal(secret, `webhook-secret:${id}`),
+        previous_token_hash: graceUntil ? row.token_hash : null,
+        previous_secret_sealed: graceUntil ? row.secret_sealed : null,
+        previous_until: graceUntil?.toISOString() ?? null,
+      });
+      return {
+        token,
+        secret,
+        restore: () =>
+          write({
+            token_hash: row.token_hash,
+            token_sealed: row.token_sealed,
+            secret_sealed: row.secret_sealed,
+            previous_token_hash: row.previous_token_hash,
+            previous_secret_sealed: row.previous_secret_sealed,
+            previous_until: row.previous_until,
+          }),
+      };
     },
     /** Opens a loaded webhook's delivery token without another query. */
     tokenOf(w: StoredWebhook): string {

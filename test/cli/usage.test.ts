@@ -18,6 +18,7 @@ const COMMANDS = [
   ['sandbox'],
   ['sandbox', 'connect'],
   ['doctor'],
+  ['console'],
 ];
 
 describe('hookgraph usage', () => {

@@ -34,8 +34,8 @@ async function mint(url: string, credential: string, ttlSeconds?: number): Promi
 }
 
 /**
- * Resolves once `n` sockets and subscriptions hold a watch on their access (manage/access.ts): each socket
- * holds one, and each subscription on it one more, once it has started.
+ * Resolves once `n` graphql-ws sockets and SSE streams hold a watch on their access (manage/access.ts): a socket holds
+ * one from its connection_ack (its subscriptions end with it), an SSE stream one once it has started.
  */
 const watching = (t: TestApp, n: number) => expect.poll(() => t.app.services.access.watching()).toBe(n);
 
@@ -49,7 +49,11 @@ async function openSocket(url: string, credential: string): Promise<{ client: Cl
   const acked = new Promise<void>((resolve) => {
     onAcked = resolve;
   });
+  // Not lazy: the socket stays open whether or not its subscription was accepted, so what closes it is the server.
   const client = wsClient(url, credential, {
+    lazy: false,
+    // The close is what the test waits for (on.closed), not an error to print.
+    onNonLazyError: () => {},
     on: {
       connected: () => onAcked(),
       closed: (event) => onClosed(event as { code: number; reason: string }),
@@ -81,7 +85,7 @@ describe('live enforcement: a revoked or expired credential loses its open socke
     void bystander.closed.then(() => {
       bystanderClosed = true;
     });
-    await watching(t, 6);
+    await watching(t, 3);
 
     const start = performance.now();
     expect((await gql(t.url, admin.key, REVOKE_KEY, { id: parent.id })).body.data).toEqual({
@@ -123,7 +127,7 @@ describe('live enforcement: a revoked or expired credential loses its open socke
     const admin = await t.tenant();
     const parent = await createKey(t, admin, ['SUBSCRIBE']);
     const socket = await openSocket(t.url, parent.key);
-    await watching(t, 2);
+    await watching(t, 1);
     const start = performance.now();
     // What `hookgraph keys revoke` does: a row update, no bus message.
     expect(await t.app.services.store.apiKeys.revoke(Buffer.from(parent.id, 'base64').toString().split(':')[1] as string)).toBe(true);
@@ -137,7 +141,7 @@ describe('live enforcement: a revoked or expired credential loses its open socke
     const admin = await t.tenant();
     const token = await mint(t.url, admin.key, 2);
     const socket = await openSocket(t.url, token);
-    await watching(t, 2);
+    await watching(t, 1);
     const closed = await socket.closed;
     expect(closed).toEqual(expect.objectContaining({ code: 4403, reason: 'access expired' }));
     expect((await gql(t.url, token, '{ viewer { kind } }')).status).toBe(401);
@@ -161,7 +165,7 @@ describe('live enforcement: a revoked or expired credential loses its open socke
       // A token minted on A, verified on B: one signing key for every replica.
       const token = await mint(a.url, parent.key);
       const onB = await openSocket(b.url, token);
-      await watching(b, 2);
+      await watching(b, 1);
       const start = performance.now();
       await gqlData(a.url, admin.key, REVOKE_KEY, { id: parent.id });
       const closed = await timeClose(onB.closed, start);

@@ -105,6 +105,7 @@ export type CreateWebhookInput = {
   /** Names from the provider's eventTypes catalogue */
   events: Array<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+  options?: InputMaybe<WebhookOptionsInput>;
   /** Vendor payload format where it can be chosen (Booqable: "1" form-encoded or "4" JSON) */
   payloadVersion?: InputMaybe<Scalars['String']['input']>;
   provider: ProviderKey;
@@ -167,6 +168,8 @@ export type Event = Node & {
   /** Unified type, e.g. invoice.created */
   type: Scalars['String']['output'];
   webhook?: Maybe<Webhook>;
+  /** The global id of the Webhook it arrived on (Webhook.id), readable with SUBSCRIBE where `webhook` needs READ; null for hookgraph's own events without one */
+  webhookId?: Maybe<Scalars['ID']['output']>;
 };
 
 export type EventFilter = {
@@ -208,6 +211,8 @@ export type Mutation = {
   disconnectProvider: DisconnectProviderResult;
   /** Revokes a key at once: its tokens stop working, and its open sockets and streams end within seconds on every replica */
   revokeApiKey: RevokeApiKeyResult;
+  /** A new delivery token (a new deliveryUrl) and secret, registered at the vendor; the old ones are still accepted for graceSeconds (default 1 day, at most 7 days) */
+  rotateWebhookSecret: RotateWebhookSecretResult;
   /** Asks the vendor for a test delivery (SuperOffice's Test endpoint; the sandbox vendor for the others) */
   sendTestEvent: SendTestEventResult;
   /** Reconciles hookgraph's records with each connected vendor's list (or one provider's) */
@@ -259,13 +264,21 @@ export type MutationRevokeApiKeyArgs = {
 };
 
 
+export type MutationRotateWebhookSecretArgs = {
+  graceSeconds?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationSendTestEventArgs = {
   webhookId: Scalars['ID']['input'];
 };
 
 
 export type MutationSyncWebhooksArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   provider?: InputMaybe<ProviderKey>;
+  repair?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -278,6 +291,17 @@ export type MutationTriggerSandboxEventArgs = {
 
 export type MutationUpdateWebhookArgs = {
   input: UpdateWebhookInput;
+};
+
+export type NameValue = {
+  __typename?: 'NameValue';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type NameValueInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
 };
 
 export type Node = {
@@ -469,6 +493,14 @@ export type QueryWebhooksConnectionEdge = {
   node: Webhook;
 };
 
+/** Deliveries refused for one reason */
+export type RefusalCount = {
+  __typename?: 'RefusalCount';
+  count: Scalars['Int']['output'];
+  /** bad_token, bad_signature, too_large, unsupported_type, unparsable, normalizer, incomplete, unavailable, internal */
+  reason: Scalars['String']['output'];
+};
+
 export type RevokeApiKeyResult = NotFoundError | RevokeApiKeySuccess | ValidationError;
 
 export type RevokeApiKeySuccess = {
@@ -478,6 +510,13 @@ export type RevokeApiKeySuccess = {
 
 export type RootfiCredentialsInput = {
   apiKey: Scalars['String']['input'];
+};
+
+export type RotateWebhookSecretResult = NotConnectedError | NotFoundError | ProviderError | RotateWebhookSecretSuccess | UnsupportedError | ValidationError;
+
+export type RotateWebhookSecretSuccess = {
+  __typename?: 'RotateWebhookSecretSuccess';
+  data: Webhook;
 };
 
 export type SandboxDelivery = {
@@ -507,14 +546,28 @@ export type SubscriptionEventsArgs = {
   filter?: InputMaybe<EventFilter>;
 };
 
-/** Either an OAuth access token, or a system-user ticket with the application token */
+/** An OAuth access token (alone, or with what renews it), or a system-user ticket with the application token */
 export type SuperOfficeCredentialsInput =
-  { accessToken: Scalars['String']['input']; ticket?: never; }
-  |  { accessToken?: never; ticket: SuperOfficeTicketInput; };
+  { accessToken: Scalars['String']['input']; oauth?: never; ticket?: never; }
+  |  { accessToken?: never; oauth: SuperOfficeOAuthInput; ticket?: never; }
+  |  { accessToken?: never; oauth?: never; ticket: SuperOfficeTicketInput; };
 
+/** An OAuth access token, with the refresh token and the client it was issued to: renewed on a 401 (tokens last about an hour) */
+export type SuperOfficeOAuthInput = {
+  accessToken: Scalars['String']['input'];
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  clientSecret?: InputMaybe<Scalars['String']['input']>;
+  redirectUri?: InputMaybe<Scalars['String']['input']>;
+  refreshToken?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A system-user ticket with the application token; with the system user token and the application private key, renewed on a 401 */
 export type SuperOfficeTicketInput = {
   appToken: Scalars['String']['input'];
-  ticket: Scalars['String']['input'];
+  /** The application's PEM RSA private key, which signs the system user token */
+  privateKey?: InputMaybe<Scalars['String']['input']>;
+  systemUserToken?: InputMaybe<Scalars['String']['input']>;
+  ticket?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type SyncWebhooksResult = NotConnectedError | NotFoundError | ProviderError | SyncWebhooksSuccess | UnsupportedError | ValidationError;
@@ -547,6 +600,8 @@ export type UpdateWebhookInput = {
   events?: InputMaybe<Array<Scalars['String']['input']>>;
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Fields given (null included) replace, fields left out are kept */
+  options?: InputMaybe<WebhookOptionsInput>;
 };
 
 export type UpdateWebhookResult = NotConnectedError | NotFoundError | ProviderError | UnsupportedError | UpdateWebhookSuccess | ValidationError;
@@ -595,35 +650,110 @@ export type Webhook = Node & {
   events: Array<Scalars['String']['output']>;
   /** The vendor's ids of the registrations this webhook owns */
   externalIds: Array<Scalars['String']['output']>;
+  /** Delivery counts of the last hours (null when the gateway runs with HOOKGRAPH_HEALTH_WINDOW_HOURS=0) */
+  health?: Maybe<WebhookHealth>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** Vendor settings it was registered with (ADMIN only: headers may carry secrets of your own) */
+  options?: Maybe<WebhookOptions>;
   payloadVersion?: Maybe<Scalars['String']['output']>;
   provider: Provider;
-  /** The vendor's current state; the last known state when the vendor cannot be reached */
+  /** The vendor's current state, asked now; the last known state when the vendor cannot be asked (statusStale). DEGRADED: some of its vendor hooks are gone or failing; PENDING: the vendor has not confirmed its create yet */
   status: WebhookStatus;
+  /** When the vendor last answered about this webhook (now, unless statusStale) */
+  statusCheckedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** True when the vendor could not be asked (unreachable, credentials refused): status is the last known one */
+  statusStale: Scalars['Boolean']['output'];
   unifiedTypes: Array<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
 };
 
 export type WebhookDrift = {
   __typename?: 'WebhookDrift';
+  /** @deprecated Use reasons: a webhook may drift in several ways */
   reason: Scalars['String']['output'];
+  /** Every difference found between hookgraph and the vendor */
+  reasons: Array<Scalars['String']['output']>;
   webhook: Webhook;
+};
+
+/** Deliveries to the webhook over `window` (and the current hour), counted in hourly buckets as they arrive; counts show within a second */
+export type WebhookHealth = {
+  __typename?: 'WebhookHealth';
+  /** Events stored */
+  accepted: Scalars['Int']['output'];
+  /** Deliveries that reached this webhook (accepted or refused) */
+  deliveries: Scalars['Int']['output'];
+  /** Events delivered again (vendor retries), acknowledged and not stored twice */
+  duplicates: Scalars['Int']['output'];
+  /** The newest delivery, whatever its outcome */
+  lastDeliveryAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The newest delivery that stored a new event */
+  lastEventAt?: Maybe<Scalars['DateTime']['output']>;
+  /** hookgraph's message for the newest one */
+  lastVendorError?: Maybe<Scalars['String']['output']>;
+  lastVendorErrorAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Deliveries answered with an error */
+  refused: Scalars['Int']['output'];
+  /** The refused deliveries by reason, most frequent first */
+  refusedByReason: Array<RefusalCount>;
+  /** Failed vendor calls about this webhook (status checks, reconciliation) */
+  vendorFailures: Scalars['Int']['output'];
+  /** How far back the counts go, e.g. "24h" */
+  window: Scalars['String']['output'];
+};
+
+export type WebhookOptions = {
+  __typename?: 'WebhookOptions';
+  delaySeconds?: Maybe<Scalars['Int']['output']>;
+  errorsEmail?: Maybe<Scalars['String']['output']>;
+  headers?: Maybe<Array<NameValue>>;
+  idUser?: Maybe<Scalars['String']['output']>;
+  properties?: Maybe<Array<NameValue>>;
+};
+
+/** Vendor settings beyond the common ones; each vendor reads its own and refuses bad values (ValidationError) */
+export type WebhookOptionsInput = {
+  /** Paybook: seconds the vendor waits before delivering (delay) */
+  delaySeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** SuperOffice: where the vendor mails delivery errors */
+  errorsEmail?: InputMaybe<Scalars['String']['input']>;
+  /** SuperOffice: extra headers on every delivery (at most 20) */
+  headers?: InputMaybe<Array<NameValueInput>>;
+  /** Paybook: the user the hook is for (id_user) */
+  idUser?: InputMaybe<Scalars['String']['input']>;
+  /** SuperOffice: extra properties in every delivery (at most 20) */
+  properties?: InputMaybe<Array<NameValueInput>>;
 };
 
 export type WebhookStatus =
   | 'ACTIVE'
+  | 'DEGRADED'
   | 'DELETED'
   | 'DISABLED'
   | 'FAILING'
+  | 'PENDING'
   | 'UNKNOWN';
+
+export type WebhookSyncFailure = {
+  __typename?: 'WebhookSyncFailure';
+  /** hookgraph's message; never the vendor's body */
+  error: Scalars['String']['output'];
+  webhook: Webhook;
+};
 
 export type WebhookSyncReport = {
   __typename?: 'WebhookSyncReport';
   adopted: Array<Webhook>;
   deleted: Array<Webhook>;
   drifted: Array<WebhookDrift>;
+  /** Nothing was changed, here or at the vendor: the report says what would be */
+  dryRun: Scalars['Boolean']['output'];
+  failed: Array<WebhookSyncFailure>;
+  /** Absent from the vendor's list but not yet deleted (absences below the threshold) */
+  missing: Array<Webhook>;
   provider: ProviderKey;
+  repaired: Array<Webhook>;
   unmanaged: Array<VendorWebhook>;
 };
 
@@ -764,6 +894,8 @@ export type DeleteWebhookMutation = { __typename?: 'Mutation', deleteWebhook:
 
 export type SyncWebhooksMutationVariables = Exact<{
   provider?: InputMaybe<ProviderKey>;
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  repair?: InputMaybe<Scalars['Boolean']['input']>;
 }>;
 
 
@@ -771,7 +903,7 @@ export type SyncWebhooksMutation = { __typename?: 'Mutation', syncWebhooks:
     | { __typename: 'NotConnectedError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ProviderError', message: string }
-    | { __typename: 'SyncWebhooksSuccess', data: Array<{ __typename?: 'WebhookSyncReport', provider: ProviderKey, adopted: Array<{ __typename?: 'Webhook', id: string, externalIds: Array<string> }>, deleted: Array<{ __typename?: 'Webhook', id: string, status: WebhookStatus }>, drifted: Array<{ __typename?: 'WebhookDrift', reason: string, webhook: { __typename?: 'Webhook', id: string } }>, unmanaged: Array<{ __typename?: 'VendorWebhook', externalId: string, url: string }> }> }
+    | { __typename: 'SyncWebhooksSuccess', data: Array<{ __typename?: 'WebhookSyncReport', provider: ProviderKey, dryRun: boolean, adopted: Array<{ __typename?: 'Webhook', id: string, externalIds: Array<string> }>, missing: Array<{ __typename?: 'Webhook', id: string, status: WebhookStatus }>, deleted: Array<{ __typename?: 'Webhook', id: string, status: WebhookStatus }>, drifted: Array<{ __typename?: 'WebhookDrift', reasons: Array<string>, webhook: { __typename?: 'Webhook', id: string } }>, repaired: Array<{ __typename?: 'Webhook', id: string, status: WebhookStatus, externalIds: Array<string> }>, failed: Array<{ __typename?: 'WebhookSyncFailure', error: string, webhook: { __typename?: 'Webhook', id: string } }>, unmanaged: Array<{ __typename?: 'VendorWebhook', externalId: string, url: string }> }> }
     | { __typename: 'UnsupportedError', message: string }
     | { __typename: 'ValidationError', message: string }
    };
@@ -836,7 +968,7 @@ export const ConnectSandboxDocument = {"kind":"Document","definitions":[{"kind":
 export const CreateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateWebhookInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateWebhookSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WebhookFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WebhookFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Webhook"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"unifiedTypes"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUrl"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"payloadVersion"}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<CreateWebhookMutation, CreateWebhookMutationVariables>;
 export const UpdateWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateWebhookInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateWebhookSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WebhookFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WebhookFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Webhook"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"unifiedTypes"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUrl"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"payloadVersion"}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<UpdateWebhookMutation, UpdateWebhookMutationVariables>;
 export const DeleteWebhookDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteWebhook"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteWebhook"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteWebhookSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
-export const SyncWebhooksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncWebhooks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"syncWebhooks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SyncWebhooksSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"adopted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deleted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"drifted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"unmanaged"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SyncWebhooksMutation, SyncWebhooksMutationVariables>;
+export const SyncWebhooksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SyncWebhooks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderKey"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"repair"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"syncWebhooks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"dryRun"},"value":{"kind":"Variable","name":{"kind":"Name","value":"dryRun"}}},{"kind":"Argument","name":{"kind":"Name","value":"repair"},"value":{"kind":"Variable","name":{"kind":"Name","value":"repair"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SyncWebhooksSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"adopted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"missing"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deleted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"drifted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reasons"}},{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"repaired"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"failed"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"webhook"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"unmanaged"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"url"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SyncWebhooksMutation, SyncWebhooksMutationVariables>;
 export const SendTestEventDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendTestEvent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"webhookId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendTestEvent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"webhookId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"webhookId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SendTestEventMutation, SendTestEventMutationVariables>;
 export const TriggerSandboxEventDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TriggerSandboxEvent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderKey"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventType"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"shape"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"triggerSandboxEvent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"eventType"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventType"}}},{"kind":"Argument","name":{"kind":"Name","value":"shape"},"value":{"kind":"Variable","name":{"kind":"Name","value":"shape"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TriggerSandboxEventSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"data"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhookId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<TriggerSandboxEventMutation, TriggerSandboxEventMutationVariables>;
 export const WebhooksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Webhooks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderKey"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhooks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"WebhookFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"WebhookFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Webhook"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"events"}},{"kind":"Field","name":{"kind":"Name","value":"unifiedTypes"}},{"kind":"Field","name":{"kind":"Name","value":"externalIds"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUrl"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"payloadVersion"}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<WebhooksQuery, WebhooksQueryVariables>;

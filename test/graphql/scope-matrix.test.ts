@@ -36,6 +36,7 @@ const EXPECTED = new Map<Field, readonly Scope[]>([
   ['Mutation.createApiKey', ['ADMIN']],
   ['Mutation.createWebhook', ['ADMIN']],
   ['Mutation.deleteWebhook', ['ADMIN']],
+  ['Mutation.rotateWebhookSecret', ['ADMIN']],
   ['Mutation.disconnectProvider', ['ADMIN']],
   ['Mutation.revokeApiKey', ['ADMIN']],
   ['Mutation.sendTestEvent', ['ADMIN']],
@@ -112,6 +113,13 @@ const OPERATIONS = new Map<Field, Operation>([
   [
     'Mutation.deleteWebhook',
     { query: 'mutation ($id: ID!) { deleteWebhook(id: $id) { __typename } }', variables: (f) => ({ id: f.spareWebhookId }) },
+  ],
+  [
+    'Mutation.rotateWebhookSecret',
+    {
+      query: 'mutation ($id: ID!) { rotateWebhookSecret(id: $id, graceSeconds: 3600) { __typename } }',
+      variables: (f) => ({ id: f.webhookId }),
+    },
   ],
   // DESKERA is never connected here: an ADMIN gets a NotConnectedError, and nothing the other tests use changes.
   ['Mutation.disconnectProvider', { query: 'mutation { disconnectProvider(provider: DESKERA) { __typename } }' }],

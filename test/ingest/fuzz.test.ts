@@ -237,7 +237,9 @@ function authenticate(rng: Rng, hook: Hook, text: Buffer): { path: string; heade
           ? `/hooks/${randomUUID()}/${hook.token}`
           : rng.pick([
               `/hooks/${hook.uuid}/short`,
-              `/hooks/${hook.uuid}/${hook.token}/extra`,
+              // One segment after the token is a connector's tag (domain/delivery-url.ts), which the token authenticates: two are no URL of ours.
+              `/hooks/${hook.uuid}/${hook.token}/extra/more`,
+              `/hooks/${hook.uuid}/${hook.token}/ex%21tra`,
               `/hooks/${hook.uuid}`,
               `/hooks/${hook.uuid.toUpperCase()}/${hook.token}`,
             ]);

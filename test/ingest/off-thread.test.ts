@@ -58,6 +58,7 @@ describe('the off-thread decoder', () => {
       headers: { 'content-type': 'application/json' },
       raw,
       webhook: { id: 'w', events: ['CREATE_INVOICE'], externalIds: [] },
+      tag: null,
       maxJsonDepth: 64,
       maxEvents: 1000,
     };

@@ -71,6 +71,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       bootstrap: false,
       logLevel: 'trace',
       vendorTimeoutMs: 3_000,
+      // No background reconciliation racing a test's own calls; reconciler tests turn it on.
+      reconcileIntervalMs: null,
       ...options.config,
     },
   );

@@ -1,3 +1,4 @@
+import { ProviderError } from '../../domain/errors.js';
 import { type HttpResponse, unreadableAnswer } from '../http.js';
 import { isObject, isStringArray, prop, readList, readOne } from '../json.js';
 import type { ConnectorContext } from '../types.js';
@@ -15,8 +16,14 @@ export interface BooqableCredentials {
   apiKey: string;
 }
 
-/** Booqable answers at most this many items per page; listAll pages with it until a short page. */
+/**
+ * The page size listAll asks for. Booqable documents no maximum, and may answer fewer items per page
+ * than asked, so a short page is not the last one: listAll pages until it holds `meta[total]`.
+ */
 export const BOOQABLE_MAX_PAGE_SIZE = 100;
+
+/** Pages listAll reads at most (10,000 endpoints at 100 a page): a vendor whose total never fills is not paged forever. */
+export const BOOQABLE_MAX_PAGES = 100;
 
 /**
  * Splits a connection's baseUrl into the company origin and the API root. `/api/boomerang` is
@@ -43,7 +50,22 @@ export function booqableListQuery(params: BooqableListParams): Record<string, st
   }
   if (params.sort) q['sort'] = params.sort;
   if (params.fields?.length) q['fields[webhook_endpoints]'] = params.fields.join(',');
+  if (params.meta?.total) q['meta[total][]'] = params.meta.total;
   return q;
+}
+
+const count = (v: unknown): number | null => {
+  const n = typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
+};
+
+/**
+ * The `meta[total][]=count` answer: `meta.total.count`, or `meta.stats.total.count` as the stats of
+ * other resources answer it (v4/_introduction.md); null when absent or not a count.
+ */
+export function narrowTotal(body: unknown): number | null {
+  const meta = prop(body, 'meta');
+  return count(prop(prop(meta, 'total'), 'count')) ?? count(prop(prop(prop(meta, 'stats'), 'total'), 'count'));
 }
 
 function narrowVersion(v: unknown): BooqablePayloadVersion | undefined {
@@ -86,22 +108,32 @@ export function createBooqableClient(ctx: ConnectorContext<BooqableCredentials>)
     return { data: { type: 'webhook_endpoints', ...(id !== undefined && { id }), attributes: attrs } };
   }
 
-  async function list(params: BooqableListParams = {}): Promise<BooqableEndpointWire[]> {
+  async function listPage(params: BooqableListParams): Promise<{ items: BooqableEndpointWire[]; total: number | null }> {
     const res = await ctx.http.send({ method: 'GET', url: collection, query: booqableListQuery(params), headers: headers() });
-    return readList(prop(res.body, 'data'), narrowEndpoint, () => unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res));
+    const items = readList(prop(res.body, 'data'), narrowEndpoint, () => unreadableAnswer('BOOQABLE', 'a webhook endpoint list', res));
+    return { items, total: narrowTotal(res.body) };
   }
 
   return {
     apiPath,
-    list,
-    /** Every endpoint, page by page (`page[size]=100`) until a short page; sorted so pages do not shift. */
+    list: async (params: BooqableListParams = {}) => (await listPage(params)).items,
+    /**
+     * Every endpoint, page by page, sorted so pages do not shift, asking `meta[total][]=count`: done when
+     * the pages hold that many endpoints, or at an empty page (endpoints deleted meanwhile). Without a
+     * total, done at an empty page or one shorter than the longest so far (Booqable's own page size).
+     */
     async listAll(): Promise<BooqableEndpointWire[]> {
-      const all: BooqableEndpointWire[] = [];
-      for (let number = 1; ; number++) {
-        const batch = await list({ page: { number, size: BOOQABLE_MAX_PAGE_SIZE }, sort: 'created_at' });
-        all.push(...batch);
-        if (batch.length < BOOQABLE_MAX_PAGE_SIZE) return all;
+      const byId = new Map<string, BooqableEndpointWire>();
+      let pageSize = 0;
+      for (let number = 1; number <= BOOQABLE_MAX_PAGES; number++) {
+        const page = { number, size: BOOQABLE_MAX_PAGE_SIZE };
+        const { items, total } = await listPage({ page, sort: 'created_at', meta: { total: 'count' } });
+        for (const e of items) byId.set(e.id, e);
+        pageSize = Math.max(pageSize, items.length);
+        if (items.length === 0 || (total === null ? items.length < pageSize : byId.size >= total)) return [...byId.values()];
       }
+      // A partial list would make sync report the unread endpoints as gone.
+      throw new ProviderError(`BOOQABLE listed more than ${BOOQABLE_MAX_PAGES} pages of webhook endpoints`, { provider: 'BOOQABLE' });
     },
     async create(attributes: BooqableEndpointAttributesIn): Promise<BooqableEndpointWire> {
       const res = await ctx.http.send({ method: 'POST', url: collection, headers: headers(), json: document(attributes) });

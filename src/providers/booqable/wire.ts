@@ -74,6 +74,8 @@ export interface BooqableListParams {
   sort?: string;
   /** Sparse fieldset: `fields[webhook_endpoints]=url,events`. */
   fields?: string[];
+  /** `meta[total][]=count`: the answer's `meta.total.count` is the size of the whole filtered list. */
+  meta?: { total?: 'count' };
 }
 
 /** Booqable's error document: `{"errors":[{"status":"422","title":"…","detail":"…"}]}`. */

@@ -1,4 +1,5 @@
 // Deskera Books/Sales webhooks API v1 — https://deskera.github.io/Developer-Documentation/docs/books/webhook
+import { taggedDeliveryUrl } from '../../domain/delivery-url.js';
 import type { RemoteWebhook } from '../../domain/webhook.js';
 import { credentialsObject, headerToken } from '../credentials.js';
 import { defineProvider } from '../define-provider.js';
@@ -9,6 +10,12 @@ import { toRemoteWebhook } from './map.js';
 import { normalizeDeskeraDelivery } from './normalize.js';
 import { deskeraSignsDeliveries } from './verify.js';
 
+/**
+ * Each of a webhook's hooks delivers to its own URL, tagged with its event code, since Deskera's
+ * delivery bodies do not always name their event (VENDORS.md §1.3): the normalizer reads it off the tag.
+ */
+const hookUrl = (url: string, event: string) => taggedDeliveryUrl(url, event);
+
 /** Deskera takes one eventType per registration: one hookgraph webhook with N events owns N hooks. */
 function createDeskeraConnector(ctx: ConnectorContext<DeskeraCredentials>): Connector {
   const client = createDeskeraClient(ctx);
@@ -16,7 +23,7 @@ function createDeskeraConnector(ctx: ConnectorContext<DeskeraCredentials>): Conn
   async function registerAll(events: readonly string[], url: string): Promise<RemoteWebhook[]> {
     const created: RemoteWebhook[] = [];
     try {
-      for (const event of events) created.push(toRemoteWebhook(await client.register(event, url)));
+      for (const event of events) created.push(toRemoteWebhook(await client.register(event, hookUrl(url, event))));
     } catch (error) {
       // All or nothing: a half-registered webhook would silently miss events.
       for (const hook of created) await client.deregister(hook.externalId).catch(() => undefined);
@@ -35,8 +42,12 @@ function createDeskeraConnector(ctx: ConnectorContext<DeskeraCredentials>): Conn
     createWebhook: (spec) => registerAll(spec.events, spec.url),
     async updateWebhook(externalIds, spec) {
       // No update endpoint: keep the hooks that still match, register the missing events, then drop the rest.
+      // A hook at the untagged URL (registered before hooks were tagged) is replaced by a tagged one.
       const current = (await owned(externalIds)).filter((h) => h.status !== 'DELETED');
-      const keep = current.filter((h) => h.url === spec.url && spec.events.includes(h.events[0] as string));
+      const keep = current.filter((h) => {
+        const event = h.events[0] as string;
+        return spec.events.includes(event) && h.url === hookUrl(spec.url, event);
+      });
       const kept = new Set(keep.map((h) => h.events[0]));
       const added = await registerAll(
         spec.events.filter((e) => !kept.has(e)),

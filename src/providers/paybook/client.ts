@@ -18,7 +18,7 @@ function narrowWebhook(v: unknown): PaybookWebhookWire | null {
   return {
     id_webhook: v['id_webhook'],
     id_user: typeof v['id_user'] === 'string' ? v['id_user'] : null,
-    is_disabled: num(v['is_disabled']),
+    is_disabled: v['is_disabled'] === true ? 1 : num(v['is_disabled']),
     events,
     url: v['url'],
     delay: num(v['delay']),

@@ -32,13 +32,16 @@ export interface PaybookWebhookWire {
   dt_modified: string | number | null;
 }
 
+/** POST /v1/webhooks (VENDORS.md §3.1). */
 export interface PaybookCreateBody {
   url: string;
   events: string[];
+  /** Seconds Paybook waits before notifying; 0 at once. */
   delay: number;
   /** Added by Paybook to each notification; hookgraph puts its per-webhook secret here. */
   headers: Record<string, string>;
-  id_user?: string | null;
+  /** Only this user's events; left out for every user of the API key. */
+  id_user?: string;
 }
 
 /** The ids a delivered record may carry, each a non-empty string or null; the event decides which names it. */

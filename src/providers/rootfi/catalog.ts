@@ -46,13 +46,17 @@ function dataModelEventType(dataModel: RootfiDataModel, operation: RootfiOperati
   return {
     name: dataModelEventName(dataModel, operation),
     unifiedType: unifiedType(resourceOf(dataModel), actionOf(operation)),
-    description: `DATA_MODEL_CHANGES: ${label} records were ${actionOf(operation)} on the connected platform (one delivery per batch)`,
+    description: `DATA_MODEL_CHANGES: ${label} records were ${actionOf(operation)} on the connected platform (one event per record)`,
   };
 }
 
 export const rootfiEventTypes: readonly ProviderEventType[] = Object.freeze([
   ...ROOTFI_DATA_MODELS.flatMap((model) => ROOTFI_OPERATIONS.map((op) => dataModelEventType(model, op))),
-  { name: SYNC_COMPLETED, unifiedType: 'sync.completed', description: 'A sync of a connected company finished (success or failure)' },
+  {
+    name: SYNC_COMPLETED,
+    unifiedType: 'sync.completed',
+    description: 'A sync of a connected company finished; a failed one (status FAILED) is stored as sync.failed',
+  },
   {
     name: CONNECTION_CHANGED,
     unifiedType: 'connection.changed',

@@ -36,7 +36,11 @@ function narrowDelivery(body: unknown): RootfiDeliveryWire {
   }
   if (webhookType === SYNC_COMPLETED) {
     const data = body['data'];
-    return { ...common, shape: 'SYNC_COMPLETED', data: { id: isObject(data) ? idOf(data['id']) : null } };
+    return {
+      ...common,
+      shape: 'SYNC_COMPLETED',
+      data: { id: isObject(data) ? idOf(data['id']) : null, status: isObject(data) ? text(data['status']) : null },
+    };
   }
   if (webhookType === CONNECTION_CHANGED) {
     return {
@@ -61,35 +65,47 @@ function bestEffortType(raw: string): string {
   return raw.toLowerCase();
 }
 
-function dataModelChange(wire: RootfiDataModelChangesWire, body: unknown, maxEvents: number): NormalizedEvent {
+/**
+ * One event per changed record, about that record (`platform_id`). A batch of one is stored as
+ * delivered; in a larger batch each event's payload is the delivery with `data` narrowed to its own
+ * record (the rest, `no_of_records` included, describes the batch it came in), and its dedup key is
+ * the batch's rootfi_id with the record's place, which a retry of the same batch repeats. Without a
+ * rootfi_id (legacy shape) the ingest route dedups each on the body hash and the record's place. A
+ * batch with no records is still one change notice, about no record.
+ */
+function dataModelChanges(wire: RootfiDataModelChangesWire, body: unknown, maxEvents: number): NormalizedEvent[] {
   const providerEventType = dataModelEventName(wire.data_model, wire.type);
-  // Stored as one event, but each record is a change the batch carries: bounded like Paybook's items.
+  // Refused on the count alone, before any record is read.
   checkEventCount(wire.data.length, maxEvents);
-  // Batch level: a record id only names the event when the batch holds exactly one record.
-  const only = wire.data.length === 1 && isObject(wire.data[0]) ? wire.data[0] : null;
-  const resource: EventResource = { type: resourceOf(wire.data_model), id: only ? idOf(only['platform_id']) : null };
-  return {
-    type: catalogUnifiedType(providerEventType) ?? unifiedType(resourceOf(wire.data_model), actionOf(wire.type)),
-    providerEventType,
-    resource,
-    occurredAt: parseTime(wire.created_at, rootfiTime),
-    test: false,
-    payload: body,
-    vendorEventId: wire.rootfi_id,
-    dedupKey: null,
+  const type = catalogUnifiedType(providerEventType) ?? unifiedType(resourceOf(wire.data_model), actionOf(wire.type));
+  const occurredAt = parseTime(wire.created_at, rootfiTime);
+  const event = (record: unknown, payload: unknown, dedupKey: string | null): NormalizedEvent => {
+    const resource: EventResource = { type: resourceOf(wire.data_model), id: isObject(record) ? idOf(record['platform_id']) : null };
+    return { type, providerEventType, resource, occurredAt, test: false, payload, vendorEventId: wire.rootfi_id, dedupKey };
   };
+  if (wire.data.length <= 1) return [event(wire.data[0], body, null)];
+  const envelope = isObject(body) ? body : {};
+  return wire.data.map((record, i) =>
+    event(record, { ...envelope, data: [record] }, wire.rootfi_id === null ? null : `${wire.rootfi_id}#${i}`),
+  );
 }
 
-/** The event a narrowed delivery is; its payload is the body as delivered. */
-function toEvent(wire: RootfiDeliveryWire, body: unknown, maxEvents: number): NormalizedEvent {
+/**
+ * A SYNC_COMPLETED delivery reports the sync's `data.status`, a JobStatus (CREATED, RUNNING, SUCCESS,
+ * FAILED: `[RF-docs] openapi_v3.yml`); a FAILED sync is `sync.failed`, anything else completed.
+ */
+function syncType(status: string | null): string {
+  return status?.toUpperCase() === 'FAILED' ? 'sync.failed' : 'sync.completed';
+}
+
+/** The event a narrowed delivery of one event is; its payload is the body as delivered. */
+function toEvent(wire: Exclude<RootfiDeliveryWire, RootfiDataModelChangesWire>, body: unknown): NormalizedEvent {
   const occurredAt = parseTime(wire.created_at, rootfiTime);
   const vendorEventId = wire.rootfi_id;
   switch (wire.shape) {
-    case 'DATA_MODEL_CHANGES':
-      return dataModelChange(wire, body, maxEvents);
     case 'SYNC_COMPLETED':
       return {
-        type: 'sync.completed',
+        type: syncType(wire.data.status),
         providerEventType: SYNC_COMPLETED,
         resource: { type: 'sync', id: wire.data.id },
         occurredAt,
@@ -128,12 +144,13 @@ function toEvent(wire: RootfiDeliveryWire, body: unknown, maxEvents: number): No
 }
 
 /**
- * One delivery → one event. Throws DeliveryError(400) on a body that is none of RootFi's shapes, and
- * 413 on a batch of more than `maxEvents` records.
+ * One delivery → one event, or one per record of a data model batch. Throws DeliveryError(400) on a
+ * body that is none of RootFi's shapes, and 413 on a batch of more than `maxEvents` records.
  */
 export function normalizeRootfiDelivery({
   body,
   maxEvents = Number.POSITIVE_INFINITY,
 }: Pick<Delivery, 'body' | 'maxEvents'>): NormalizedEvent[] {
-  return [toEvent(narrowDelivery(body), body, maxEvents)];
+  const wire = narrowDelivery(body);
+  return wire.shape === 'DATA_MODEL_CHANGES' ? dataModelChanges(wire, body, maxEvents) : [toEvent(wire, body)];
 }

@@ -160,6 +160,7 @@ export interface RootfiSyncCompletedDelivery {
   integration_type: string;
   webhook_type: 'SYNC_COMPLETED';
   data: {
+    /** A JobStatus (`[RF-docs] openapi_v3.yml`): CREATED, RUNNING, SUCCESS or FAILED. */
     status: string;
     id: string;
     start_time?: string;
@@ -220,7 +221,8 @@ export interface RootfiDataModelChangesWire extends RootfiDeliveryCommon {
 
 export interface RootfiSyncCompletedWire extends RootfiDeliveryCommon {
   shape: 'SYNC_COMPLETED';
-  data: { id: string | null };
+  /** The sync's id and status (a JobStatus: CREATED, RUNNING, SUCCESS or FAILED). */
+  data: { id: string | null; status: string | null };
 }
 
 export interface RootfiConnectionChangedWire extends RootfiDeliveryCommon {

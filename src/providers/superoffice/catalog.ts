@@ -1,4 +1,5 @@
 import { catalogue, slug, unifiedType } from '../taxonomy.js';
+import type { SuperofficeStateAction } from './wire.js';
 
 /** VENDORS.md §5.5: entity events, then the special ones. List and ExtraTable events are dynamic, not listed. */
 const ENTITIES = [
@@ -65,6 +66,14 @@ export function superofficeUnifiedType(event: string): string {
   const action = parts.pop() ?? '';
   const noun = slug((parts.join('_') || 'superoffice').replace(/^webhook\d*$/, 'webhook'));
   return unifiedType(noun, ACTIONS.get(action) ?? (slug(action) || 'unknown'));
+}
+
+/**
+ * A hook's state event (`webhook12.stopped`, VENDORS.md §5.5), which the connector subscribes every hook
+ * to itself: a hookgraph event about the registration, not a CRM one. `errors` (TooManyErrors) is failing.
+ */
+export function superofficeStateType(action: SuperofficeStateAction): string {
+  return unifiedType('hookgraph.webhook', action === 'errors' ? 'failing' : action);
 }
 
 export const superofficeEventTypes = catalogue(

@@ -7,6 +7,8 @@ import * as sandboxAccounts from './0005_sandbox_accounts.js';
 import * as keyCheck from './0006_key_check.js';
 import * as retention from './0007_retention.js';
 import * as apiKeyAccess from './0008_api_key_access.js';
+import * as webhookHealth from './0009_webhook_health.js';
+import * as webhookReconcile from './0010_webhook_reconcile.js';
 
 /**
  * Every migration, by name, in the order they apply. Each file is frozen once released: it runs on databases
@@ -21,4 +23,6 @@ export const migrations: ReadonlyArray<[name: string, up: (db: Kysely<unknown>, 
   ['0006_key_check', keyCheck.up],
   ['0007_retention', retention.up],
   ['0008_api_key_access', apiKeyAccess.up],
+  ['0009_webhook_health', webhookHealth.up],
+  ['0010_webhook_reconcile', webhookReconcile.up],
 ];

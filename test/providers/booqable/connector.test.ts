@@ -1,7 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, UnsupportedError, ValidationError } from '../../../src/domain/errors.js';
 import type { WebhookSpec } from '../../../src/domain/webhook.js';
-import { createBooqableClient, resolveBooqableApi } from '../../../src/providers/booqable/client.js';
+import { BOOQABLE_MAX_PAGES, createBooqableClient, resolveBooqableApi } from '../../../src/providers/booqable/client.js';
 import { booqableProvider } from '../../../src/providers/booqable/index.js';
 import { findWebhook, requireMethod } from '../../../src/providers/connector.js';
 import { createHttpClient } from '../../../src/providers/http.js';
@@ -18,6 +20,56 @@ const spec: WebhookSpec = {
   secret: 'unused-by-booqable',
   payloadVersion: null,
 };
+
+describe('Booqable paging without the sandbox', () => {
+  const servers: Server[] = [];
+  afterAll(() => Promise.all(servers.map((srv) => new Promise((r) => srv.close(r)))));
+
+  /** A Booqable-like list that answers `pageOf(number)` for every page, counting requests. */
+  async function vendor(pageOf: (number: number) => unknown): Promise<{ baseUrl: string; requests: () => number }> {
+    let requests = 0;
+    const srv = createServer((req, res) => {
+      requests++;
+      const number = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page[number]'));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(pageOf(number)));
+    });
+    servers.push(srv);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return { baseUrl: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, requests: () => requests };
+  }
+  const item = (i: number) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, url: `https://h.example/${i}`, events: [] });
+  const client = (baseUrl: string) =>
+    createBooqableClient({
+      baseUrl,
+      credentials: { apiKey: 'k' },
+      http: createHttpClient('BOOQABLE', { retries: 0 }),
+      saveCredentials: async () => {},
+    });
+
+  it("without a total, pages until a page is shorter than Booqable's own page size", async () => {
+    // 30 a page of 75 endpoints: 30, 30, 15.
+    const v = await vendor((n) => ({
+      data: Array.from({ length: Math.max(0, Math.min(30, 75 - (n - 1) * 30)) }, (_, i) => item((n - 1) * 30 + i)),
+    }));
+    expect(await client(v.baseUrl).listAll()).toHaveLength(75);
+    expect(v.requests()).toBe(3);
+  });
+
+  it('reads meta.stats.total.count as the total too', async () => {
+    const v = await vendor((n) => ({ data: n <= 2 ? [item(n)] : [], meta: { stats: { total: { count: 2 } } } }));
+    expect(await client(v.baseUrl).listAll()).toHaveLength(2);
+    expect(v.requests()).toBe(2);
+  });
+
+  it(`refuses a list whose total never fills after ${BOOQABLE_MAX_PAGES} pages, rather than answer part of it`, async () => {
+    const v = await vendor(() => ({ data: [item(1)], meta: { total: { count: 1_000_000 } } }));
+    const err = await client(v.baseUrl)
+      .listAll()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(v.requests()).toBe(BOOQABLE_MAX_PAGES);
+  });
+});
 
 describe('Booqable connector against the sandbox', () => {
   const sandbox = createBooqableSandbox();
@@ -66,7 +118,23 @@ describe('Booqable connector against the sandbox', () => {
       status: 'ACTIVE',
       createdAt: expect.any(Date),
       updatedAt: expect.any(Date),
+      payloadVersion: '4',
     });
+  });
+
+  it("reports each endpoint's payload version, so a version changed at Booqable shows", async () => {
+    const client = createBooqableClient(ctx());
+    const v1 = await client.create({ url: 'https://hooks.example/v1', events: ['customer.created'], version: 1 });
+    await connector().createWebhook(spec);
+    const listed = await connector().listWebhooks();
+    expect(listed.map((h) => [h.url, h.payloadVersion]).sort()).toEqual([
+      ['https://hooks.example/hooks/w1/tok', '4'],
+      ['https://hooks.example/v1', '1'],
+    ]);
+    await client.update(v1.id, { url: 'https://hooks.example/v1', events: ['customer.created'], version: 4 });
+    expect((await findWebhook(connector(), v1.id))?.payloadVersion).toBe('4');
+    // /api/boomerang answers have no version attribute: the version is not known there.
+    expect((await connector({ suffix: '/api/boomerang' }).listWebhooks()).map((h) => h.payloadVersion)).toEqual([null, null]);
   });
 
   it('sends version 1 when the spec asks for form-encoded deliveries', async () => {
@@ -122,17 +190,27 @@ describe('Booqable connector against the sandbox', () => {
     expect(v1.map((h) => h.url)).toEqual(['https://elsewhere.example/x']);
   });
 
-  it('pages through every endpoint with page[size]=100 until a short page', async () => {
+  it('pages through every endpoint by meta[total], past pages shorter than the page size asked for', async () => {
     const client = createBooqableClient(ctx());
     for (let i = 0; i < 101; i++) await client.create({ url: `https://hooks.example/${i}`, events: ['customer.created'], version: 4 });
     sandbox.requests.length = 0;
     const hooks = await connector().listWebhooks();
     expect(hooks).toHaveLength(101);
     expect(new Set(hooks.map((h) => h.externalId)).size).toBe(101);
+    // The sandbox, like Booqable may, answers fewer items than page[size] asks for: 50, 50, then 1.
+    const query = (n: number) => ({ 'page[number]': String(n), 'page[size]': '100', sort: 'created_at', 'meta[total][]': 'count' });
     expect(sandbox.requests.map((r) => [r.method, r.path, r.query])).toEqual([
-      ['GET', collection, { 'page[number]': '1', 'page[size]': '100', sort: 'created_at' }],
-      ['GET', collection, { 'page[number]': '2', 'page[size]': '100', sort: 'created_at' }],
+      ['GET', collection, query(1)],
+      ['GET', collection, query(2)],
+      ['GET', collection, query(3)],
     ]);
+  });
+
+  it('stops at the total, with one request when everything fits one page', async () => {
+    await connector().createWebhook(spec);
+    sandbox.requests.length = 0;
+    expect(await connector().listWebhooks()).toHaveLength(1);
+    expect(sandbox.requests).toHaveLength(1);
   });
 
   it('updates in place with PUT and a JSON:API document carrying the id', async () => {

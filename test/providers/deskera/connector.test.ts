@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, UnsupportedError } from '../../../src/domain/errors.js';
+import { webhookIdOfDeliveryUrl } from '../../../src/domain/delivery-url.js';
 import type { WebhookSpec } from '../../../src/domain/webhook.js';
-import type { DeskeraCredentials } from '../../../src/providers/deskera/client.js';
+import { createDeskeraClient, type DeskeraCredentials } from '../../../src/providers/deskera/client.js';
 import { deskeraProvider } from '../../../src/providers/deskera/index.js';
 import { findWebhook, requireMethod } from '../../../src/providers/connector.js';
 import { createHttpClient } from '../../../src/providers/http.js';
@@ -46,17 +47,47 @@ describe('Deskera connector against the sandbox', () => {
     expect(r?.headers['x-access-token']).toBe(sandbox.credentialsFor(account)['accessToken']);
   });
 
-  it('registers one hook per event with the full credential body, and lists them', async () => {
+  it('registers one hook per event, each at the delivery URL tagged with its event code, and lists them', async () => {
     const created = await connector().createWebhook(spec);
     expect(created.map((h) => h.events)).toEqual([['CREATE_INVOICE'], ['UPDATE_INVOICE']]);
-    expect(created.every((h) => h.status === 'ACTIVE' && h.url === spec.url)).toBe(true);
+    expect(created.map((h) => h.url)).toEqual([`${spec.url}/CREATE_INVOICE`, `${spec.url}/UPDATE_INVOICE`]);
+    expect(created.every((h) => h.status === 'ACTIVE')).toBe(true);
     const posts = sandbox.requests.filter((r) => r.method === 'POST');
     expect(posts.map((r) => r.path)).toEqual(['/v1/webhooks/register', '/v1/webhooks/register']);
-    expect(posts[0]?.body).toEqual({ ...sandbox.credentialsFor(account), eventType: 'CREATE_INVOICE', webhookUrl: spec.url });
+    expect(posts[0]?.body).toEqual({
+      ...sandbox.credentialsFor(account),
+      eventType: 'CREATE_INVOICE',
+      webhookUrl: `${spec.url}/CREATE_INVOICE`,
+    });
     expect(posts[0]?.headers['content-type']).toBe('application/json');
     const listed = await connector().listWebhooks();
     expect(listed.map((h) => h.externalId).sort()).toEqual(created.map((h) => h.externalId).sort());
     expect(sandbox.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/webhooks' });
+  });
+
+  it("lists each hook with the vendor's URL as is, from which the webhook id is read back", async () => {
+    const url = 'https://gw.example/hooks/0b9c1d5e-8f5a-4c6e-9d7a-3f2e1b0c4d5a/abcdefghijklmnop0123';
+    await connector().createWebhook({ ...spec, url });
+    const listed = await connector().listWebhooks();
+    expect(listed.map((h) => h.url).sort()).toEqual([`${url}/CREATE_INVOICE`, `${url}/UPDATE_INVOICE`]);
+    expect(listed.map((h) => webhookIdOfDeliveryUrl(h.url))).toEqual([
+      '0b9c1d5e-8f5a-4c6e-9d7a-3f2e1b0c4d5a',
+      '0b9c1d5e-8f5a-4c6e-9d7a-3f2e1b0c4d5a',
+    ]);
+  });
+
+  it('replaces on update a hook still at the untagged URL with a tagged one', async () => {
+    const client = createDeskeraClient({
+      baseUrl: server.mountUrl,
+      credentials: deskeraProvider.parseCredentials(sandbox.credentialsFor(account)),
+      http: createHttpClient('DESKERA', { retries: 0 }),
+      saveCredentials: async () => {},
+    });
+    const legacy = await client.register('CREATE_INVOICE', spec.url);
+    const updated = await connector().updateWebhook([String(legacy.hookId)], { ...spec, events: ['CREATE_INVOICE'] });
+    expect(updated.map((h) => [h.events[0], h.url])).toEqual([['CREATE_INVOICE', `${spec.url}/CREATE_INVOICE`]]);
+    expect(updated[0]?.externalId).not.toBe(String(legacy.hookId));
+    expect((await connector().listWebhooks()).map((h) => h.externalId)).toEqual([updated[0]?.externalId]);
   });
 
   it('updates by keeping matching hooks, registering missing events and deregistering the rest', async () => {

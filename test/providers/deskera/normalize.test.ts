@@ -5,11 +5,12 @@ import type { NormalizedEvent } from '../../../src/domain/event.js';
 import { deskeraProvider } from '../../../src/providers/deskera/index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/deskera/${name}`, import.meta.url));
-const delivery = (raw: Buffer, events: string[] = ['CREATE_INVOICE']) => ({
+const delivery = (raw: Buffer, events: string[] = ['CREATE_INVOICE'], tag: string | null = null) => ({
   headers: { 'content-type': 'application/json' },
   rawBody: raw,
   body: JSON.parse(raw.toString()) as unknown,
   webhook: { id: 'w1', events, externalIds: ['1'] },
+  tag,
 });
 
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
@@ -40,6 +41,28 @@ describe('Deskera deliveries', () => {
   it("falls back to the webhook's only subscribed event when the body names none", () => {
     const [e] = deskeraProvider.normalize(delivery(fixture('no-event-name.json'), ['STOCK_IN']));
     expect(e).toMatchObject({ type: 'stock.increased', providerEventType: 'STOCK_IN', resource: { type: 'stock', id: 'p-77' } });
+  });
+
+  it('reads the event from the delivery URL tag when the body names none and the webhook has several events', () => {
+    const events = ['CREATE_INVOICE', 'STOCK_IN', 'STOCK_OUT'];
+    const [e] = deskeraProvider.normalize(delivery(fixture('no-event-name.json'), events, 'STOCK_OUT'));
+    expect(e).toMatchObject({ type: 'stock.decreased', providerEventType: 'STOCK_OUT', resource: { type: 'stock', id: 'p-77' } });
+    const [untagged] = deskeraProvider.normalize(delivery(fixture('no-event-name.json'), events));
+    expect(untagged).toMatchObject({ type: 'deskera.unknown', providerEventType: 'unknown' });
+  });
+
+  it('prefers the event the body names over the tag', () => {
+    const [e] = deskeraProvider.normalize(delivery(fixture('create-invoice.json'), ['CREATE_INVOICE', 'STOCK_IN'], 'STOCK_IN'));
+    expect(e).toMatchObject({ type: 'invoice.created', providerEventType: 'CREATE_INVOICE' });
+  });
+
+  it('ignores a tag outside the catalogue, which hookgraph never registers', () => {
+    for (const tag of ['toString', '__proto__', 'ARCHIVE_WIDGET']) {
+      const [e] = deskeraProvider.normalize(delivery(fixture('no-event-name.json'), ['STOCK_IN'], tag));
+      expect(e).toMatchObject({ type: 'stock.increased', providerEventType: 'STOCK_IN' });
+      const [several] = deskeraProvider.normalize(delivery(fixture('no-event-name.json'), ['STOCK_IN', 'STOCK_OUT'], tag));
+      expect(several?.providerEventType).toBe('unknown');
+    }
   });
 
   it('keeps an unknown event name instead of dropping it', () => {

@@ -31,14 +31,15 @@ describe('Deskera sandbox deliveries', () => {
     receiver.close();
   });
 
+  const connect = (account: string) =>
+    deskeraProvider.createConnector({
+      baseUrl: vendor.mountUrl,
+      credentials: deskeraProvider.parseCredentials(sandbox.credentialsFor(account)),
+      http: createHttpClient('DESKERA'),
+      saveCredentials: async () => {},
+    });
+
   it('POSTs JSON to the hooks of the account subscribed to the event, and nowhere else', async () => {
-    const connect = (account: string) =>
-      deskeraProvider.createConnector({
-        baseUrl: vendor.mountUrl,
-        credentials: deskeraProvider.parseCredentials(sandbox.credentialsFor(account)),
-        http: createHttpClient('DESKERA'),
-        saveCredentials: async () => {},
-      });
     await connect('a').createWebhook({
       url: `${receiverUrl}/a-invoice`,
       events: ['CREATE_INVOICE'],
@@ -61,9 +62,26 @@ describe('Deskera sandbox deliveries', () => {
       payloadVersion: null,
     });
     const deliveries = await sandbox.trigger('CREATE_INVOICE', { account: 'a' });
-    expect(deliveries).toEqual([{ url: `${receiverUrl}/a-invoice`, status: 200 }]);
-    expect(received.map((r) => r.path)).toEqual(['/a-invoice']);
+    expect(deliveries).toEqual([{ url: `${receiverUrl}/a-invoice/CREATE_INVOICE`, status: 200 }]);
+    expect(received.map((r) => r.path)).toEqual(['/a-invoice/CREATE_INVOICE']);
     expect(received[0]?.headers['content-type']).toBe('application/json');
     expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({ eventType: 'CREATE_INVOICE', tenantId: 'a' });
+  });
+
+  it("delivers each event of a webhook to its own hook's URL, with the name left out of the body on shape 'unnamed'", async () => {
+    received.length = 0;
+    await connect('c').createWebhook({
+      url: `${receiverUrl}/c`,
+      events: ['STOCK_IN', 'STOCK_OUT'],
+      name: 'n',
+      secret: 's',
+      payloadVersion: null,
+    });
+    expect(await sandbox.trigger('STOCK_OUT', { account: 'c', shape: 'unnamed' })).toEqual([
+      { url: `${receiverUrl}/c/STOCK_OUT`, status: 200 },
+    ]);
+    const body = JSON.parse(received[0]?.body ?? '{}') as Record<string, unknown>;
+    expect(body).toMatchObject({ tenantId: 'c', data: expect.any(Object) });
+    expect(Object.hasOwn(body, 'eventType')).toBe(false);
   });
 });

@@ -93,6 +93,17 @@ describe('Paybook deliveries', () => {
     expect(verify?.({}, Buffer.from(''), 'abc')).toBe(false);
   });
 
+  it('accepts a V3 batch carrying the secret header as the user set it in the Syncfy dashboard', () => {
+    const raw = readFileSync(new URL('../../fixtures/paybook/v3-batch.json', import.meta.url));
+    // Node lowercases header names, so the dashboard's spelling of the name does not matter.
+    expect(paybookProvider.verifyDelivery?.({ 'content-type': 'application/json', 'x-hookgraph-secret': 's3cr3t' }, raw, 's3cr3t')).toBe(
+      true,
+    );
+    expect(paybookProvider.verifyDelivery?.({ 'content-type': 'application/json', authorization: 'Bearer s3cr3t' }, raw, 's3cr3t')).toBe(
+      false,
+    );
+  });
+
   it.each(PROTOTYPE_NAMES)('stores %s, V1 or V3, as an unknown type with its raw name', (name) => {
     for (const events of [normalizeBody({ event: name }), normalizeBody({ events: [item(name)] })]) {
       expectPlainNames(events);

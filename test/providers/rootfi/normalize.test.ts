@@ -63,13 +63,43 @@ describe('RootFi delivery normalization', () => {
     expect(e.payload).toEqual(fixture('data-model-changes.json').body);
   });
 
-  it('keeps a batch of several records as one event without a resource id', () => {
-    const e = normalizeOne('data-model-changes-batch.json');
-    expect(e.type).toBe('invoice.updated');
-    expect(e.providerEventType).toBe('INVOICES:UPDATE');
-    expect(e.resource).toEqual({ type: 'invoice', id: null });
-    expect(e.vendorEventId).toBe('Qm8TzVb2LkPw9Rx');
-    expect((e.payload as { data: unknown[] }).data).toHaveLength(2);
+  it('splits a batch of several records into one event per record, each about its record', () => {
+    const { body } = fixture('data-model-changes-batch.json');
+    const events = rootfiProvider.normalize(delivery('data-model-changes-batch.json'));
+    expect(events.map((e) => [e.type, e.providerEventType, e.resource])).toEqual([
+      ['invoice.updated', 'INVOICES:UPDATE', { type: 'invoice', id: 'INV-0001' }],
+      ['invoice.updated', 'INVOICES:UPDATE', { type: 'invoice', id: 'INV-0002' }],
+    ]);
+    const records = (body as { data: unknown[] }).data;
+    const { data: _all, ...envelope } = body as Record<string, unknown>;
+    expect(events.map((e) => e.payload)).toEqual(records.map((r) => ({ ...envelope, data: [r] })));
+    expect(events.map((e) => e.occurredAt?.toISOString())).toEqual(['2024-05-16T11:30:02.120Z', '2024-05-16T11:30:02.120Z']);
+    expect(events.map((e) => e.vendorEventId)).toEqual(['Qm8TzVb2LkPw9Rx', 'Qm8TzVb2LkPw9Rx']);
+    // Distinct keys, so the records are not deduplicated into one; the same on a retry of the batch.
+    expect(events.map((e) => e.dedupKey)).toEqual(['Qm8TzVb2LkPw9Rx#0', 'Qm8TzVb2LkPw9Rx#1']);
+    expect(rootfiProvider.normalize(delivery('data-model-changes-batch.json')).map((e) => e.dedupKey)).toEqual(
+      events.map((e) => e.dedupKey),
+    );
+  });
+
+  it('leaves a batch without rootfi_id to the ingest route to dedup record by record', () => {
+    const batch = { data_model: 'ACCOUNTS', type: 'UPDATE', data: [{ platform_id: 1 }, { platform_id: 2 }], company_id: 12 };
+    const events = normalizeBody(batch);
+    expect(events.map((e) => [e.resource?.id, e.vendorEventId, e.dedupKey])).toEqual([
+      ['1', null, null],
+      ['2', null, null],
+    ]);
+  });
+
+  it('keeps a batch with no records as one change notice about no record', () => {
+    const events = normalizeBody({ webhook_type: 'DATA_MODEL_CHANGES', data_model: 'INVOICES', type: 'DELETE', data: [], rootfi_id: 'r1' });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'invoice.deleted',
+      resource: { type: 'invoice', id: null },
+      vendorEventId: 'r1',
+      dedupKey: null,
+    });
   });
 
   it('maps SYNC_COMPLETED to sync.completed about the sync id', () => {
@@ -80,6 +110,26 @@ describe('RootFi delivery normalization', () => {
     expect(e.occurredAt?.toISOString()).toBe('2024-05-16T10:46:47.360Z');
     expect(e.vendorEventId).toBe('Ew54biv7WasFlIg');
     expect(e.dedupKey).toBeNull();
+  });
+
+  it('types a SYNC_COMPLETED whose status is FAILED as sync.failed, about the same sync', () => {
+    const { body } = fixture('sync-completed.json');
+    const failed = {
+      ...(body as Record<string, unknown>),
+      data: { ...(body as { data: object }).data, status: 'FAILED', failed_jobs_count: 15 },
+    };
+    const [e] = normalizeBody(failed);
+    expect(e).toMatchObject({
+      type: 'sync.failed',
+      providerEventType: 'SYNC_COMPLETED',
+      resource: { type: 'sync', id: 'pt21IJtaATVZJ5v' },
+      vendorEventId: 'Ew54biv7WasFlIg',
+    });
+    expect(e?.payload).toBe(failed);
+    for (const status of ['SUCCESS', 'RUNNING', undefined, 42]) {
+      const other = { ...(body as Record<string, unknown>), data: { ...(body as { data: object }).data, status } };
+      expect(normalizeBody(other)[0]?.type).toBe('sync.completed');
+    }
   });
 
   it('maps CONNECTION_CHANGED, which has no rootfi_id, to connection.changed deduped on what identifies the change', () => {
@@ -175,7 +225,7 @@ describe('RootFi delivery normalization', () => {
       data: Array.from({ length: n }, (_, i) => ({ platform_id: `INV-${i}` })),
     });
     expect(() => normalizeBody(batch(1_001), 1_000)).toThrow(expect.objectContaining({ status: 413 }));
-    expect(normalizeBody(batch(1_000), 1_000)).toHaveLength(1);
+    expect(normalizeBody(batch(1_000), 1_000)).toHaveLength(1_000);
   });
 });
 

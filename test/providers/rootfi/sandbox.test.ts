@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../src/providers/http.js';
 import { rootfiProvider } from '../../../src/providers/rootfi/index.js';
 import type { Connector } from '../../../src/providers/types.js';
-import { createRootfiSandbox } from '../../../src/sandbox/rootfi.js';
+import { BATCH_RECORDS, createRootfiSandbox } from '../../../src/sandbox/rootfi.js';
 import { type SandboxServer, startSandboxServer } from '../../utils/sandbox-server.js';
 
 interface Received {
@@ -139,6 +139,36 @@ describe('RootFi sandbox', () => {
     expect(body).not.toHaveProperty('webhook_type');
     expect(Array.isArray(body['data'])).toBe(false);
     expect(body).toMatchObject({ data_model: 'ACCOUNTS', type: 'UPDATE' });
+  });
+
+  it("delivers a batch of several records in one DATA_MODEL_CHANGES body on shape 'batch', read as one event per record", async () => {
+    await register('acme', '/batch', ['CONTACTS:UPDATE']);
+    await sandbox.trigger('CONTACTS:UPDATE', { account: 'acme', shape: 'batch' });
+    const body = JSON.parse(received[0]!.raw.toString('utf8')) as { no_of_records: number; data: Array<{ platform_id: string }> };
+    expect(body.no_of_records).toBe(BATCH_RECORDS);
+    expect(body.data).toHaveLength(BATCH_RECORDS);
+    const events = rootfiProvider.normalize({
+      headers: {},
+      rawBody: received[0]!.raw,
+      body,
+      webhook: { id: 'w', events: [], externalIds: [] },
+    });
+    expect(events.map((e) => e.resource?.id)).toEqual(body.data.map((r) => r.platform_id));
+    expect(new Set(events.map((e) => e.dedupKey)).size).toBe(BATCH_RECORDS);
+  });
+
+  it("reports a failed sync on shape 'failed', read as sync.failed", async () => {
+    await register('acme', '/sync', ['SYNC_COMPLETED']);
+    await sandbox.trigger('SYNC_COMPLETED', { account: 'acme', shape: 'failed' });
+    const body = JSON.parse(received[0]!.raw.toString('utf8')) as Record<string, unknown>;
+    expect(body).toMatchObject({ webhook_type: 'SYNC_COMPLETED', data: { status: 'FAILED', failed_jobs_count: 2 } });
+    const [event] = rootfiProvider.normalize({
+      headers: {},
+      rawBody: received[0]!.raw,
+      body,
+      webhook: { id: 'w', events: [], externalIds: [] },
+    });
+    expect(event).toMatchObject({ type: 'sync.failed', providerEventType: 'SYNC_COMPLETED' });
   });
 
   it('refuses to trigger a name outside the catalogue', async () => {

@@ -59,9 +59,44 @@ describe('SuperOffice deliveries', () => {
     expect(e).toMatchObject({ type: 'webhook.tested', test: true, providerEventType: 'test', dedupKey: null });
   });
 
-  it('reads a state event by its header name, with the webhook as resource', () => {
+  it('reads a state event by its header name as a hookgraph event about the vendor hook', () => {
     const [e] = normalize('state-stopped.json', { 'x-superoffice-event': 'webhook12.stopped' });
-    expect(e).toMatchObject({ type: 'webhook.stopped', providerEventType: 'webhook12.stopped', resource: { type: 'webhook', id: '12' } });
+    expect(e).toMatchObject({
+      type: 'hookgraph.webhook.stopped',
+      providerEventType: 'webhook12.stopped',
+      resource: { type: 'webhook', id: '12' },
+      test: false,
+      dedupKey: 'webhook:12:webhook12.stopped:2025-05-14T11:00:00.0000000Z',
+    });
+  });
+
+  it.each([
+    ['webhook7.errors', 'webhook.errors', 'hookgraph.webhook.failing'],
+    ['webhook7.started', 'webhook.started', 'hookgraph.webhook.started'],
+    ['Webhook7.Stopped', 'webhook.stopped', 'hookgraph.webhook.stopped'],
+  ])('reads state event %s, by its header or its body alone', (headerEvent, bodyEvent, type) => {
+    const body = { EventId: 'e', Timestamp: '2025-05-14T11:00:00.0000000Z', Changes: [], Event: bodyEvent, PrimaryKey: 7 };
+    const read = (headers: Record<string, string>) =>
+      superofficeProvider.normalize({
+        headers,
+        rawBody: Buffer.from(JSON.stringify(body)),
+        body,
+        webhook: { id: 'w', events: [], externalIds: ['7'] },
+      })[0];
+    expect(read({ 'x-superoffice-event': headerEvent })).toMatchObject({ type, resource: { type: 'webhook', id: '7' } });
+    expect(read({})).toMatchObject({ type, providerEventType: bodyEvent, resource: { type: 'webhook', id: '7' } });
+  });
+
+  it('does not take an entity event named like a hook for a state event', () => {
+    const body = { EventId: 'e', Event: 'webhook.stopped', Entity: 'contact', PrimaryKey: 3, Timestamp: '2025-05-14T11:00:00.0000000Z' };
+    const [e] = superofficeProvider.normalize({
+      headers: {},
+      rawBody: Buffer.from(''),
+      body,
+      webhook: { id: 'w', events: [], externalIds: [] },
+    });
+    expect(e?.type).not.toMatch(/^hookgraph\./);
+    expect(e?.resource).toMatchObject({ type: 'contact', id: '3' });
   });
 
   it('keeps unknown events and refuses a body without Event', () => {
