@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ConnectionBanner, ConnectionProvider } from './connection';
 import { AccessPage } from './pages/access/access-page';
 import { EventPage } from './pages/event/event-page';
@@ -22,20 +22,27 @@ const NAV = [
 // Read once, before the first render: the link's token leaves the address bar before anything else can see it.
 const initialCredential = takeTokenFromUrl() ?? readCredential();
 
+/** setTimeout's limit: a later expiry is re-armed when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function App() {
   const [credential, setCredential] = useState<Credential | null>(initialCredential);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
   if (!credential) {
     return (
       <SignInPage
+        notice={notice}
         onSignIn={(c) => {
           saveCredential(c);
+          setNotice(undefined);
           setCredential(c);
         }}
       />
     );
   }
-  const signOut = () => {
+  const signOut = (reason?: string) => {
     clearCredential();
+    setNotice(reason);
     setCredential(null);
   };
   return (
@@ -47,9 +54,22 @@ export function App() {
   );
 }
 
-function Shell({ onSignOut }: { onSignOut(): void }) {
+function Shell({ onSignOut }: { onSignOut(reason?: string): void }) {
   const route = parseRoute(useHash());
-  const { canRead, canSubscribe } = useAccess();
+  const { canRead, canSubscribe, viewer } = useAccess();
+  const expiresAt = viewer?.expiresAt ?? null;
+  // A token (the sign-in link's) or a key with an expiry: signed out when it ends, with a word on the sign-in page.
+  useEffect(() => {
+    if (expiresAt === null) return;
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const left = new Date(expiresAt).getTime() - Date.now();
+      if (left <= 0) return onSignOut('Your session expired: sign in again (hookgraph console prints a new link).');
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
+    arm();
+    return () => clearTimeout(timer);
+  }, [expiresAt, onSignOut]);
   const visible = NAV.filter((n) => n.needs === null || (n.needs === 'read' ? canRead : canSubscribe));
   const current = route.page === 'events' ? 'history' : route.page;
   return (
@@ -71,7 +91,7 @@ function Shell({ onSignOut }: { onSignOut(): void }) {
           </ul>
         </nav>
         <ViewerBadge />
-        <button type="button" className="secondary small" onClick={onSignOut}>
+        <button type="button" className="secondary small" onClick={() => onSignOut()}>
           Sign out
         </button>
       </header>

@@ -11,6 +11,7 @@ import { getProvider } from '../providers/registry.js';
 import type { NewEvent } from '../domain/event.js';
 import type { Store } from '../store/store.js';
 import { decodeDelivery, NormalizerError } from './decode-delivery.js';
+import { applyVendorState } from './vendor-state.js';
 import { countRefusal } from './health-counter.js';
 import type { OffThreadDecoder } from './off-thread.js';
 import { readBody } from './read-body.js';
@@ -134,6 +135,7 @@ export function createIngestHandler({ store, bus, log, metrics, maxBodyBytes, li
       metrics.eventsStored.inc({ provider }, stored.length);
       if (rows.length > stored.length) metrics.duplicates.inc({ provider }, rows.length - stored.length);
       for (const a of stored) bus.publish(a);
+      applyVendorState(store, log, target.webhook, stored);
       log.debug({ webhookId, provider, stored: stored.length, duplicates: rows.length - stored.length }, 'delivery accepted');
     } catch (error) {
       if (error instanceof NormalizerError) log.warn({ webhookId, provider, detail: error.detail }, 'normalizer failed on a delivery');

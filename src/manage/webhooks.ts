@@ -226,7 +226,9 @@ export function createWebhookManager({
         }
       }
       if (input.enabled != null) {
-        const remote = await requireMethod(getProvider(w.provider), connector, 'setEnabled')(externalIds, input.enabled);
+        const setEnabled = requireMethod(getProvider(w.provider), connector, 'setEnabled');
+        const enabled = input.enabled;
+        const remote = await recordingFailure(store, w, () => setEnabled(externalIds, enabled));
         status = combineStatus(remote.map((r) => r.status));
       }
       return (await store.webhooks.update(tenantId, id, {

@@ -30,6 +30,19 @@ const CREATE_KEY = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: 
 const LAST_EVENTS = '{ events(last: 10) { edges { node { id type } } } }';
 const WEBHOOKS = '{ webhooks(first: 50) { edges { node { id name status } } } }';
 const CONNECTED = '{ providers { key connection { baseUrl } } }';
+const WEBHOOK_STATE =
+  '{ webhooks(first: 50) { edges { node { id name status deliveryUrl externalIds health { accepted refused vendorFailures } } } } }';
+const DRY_RUN = `mutation { syncWebhooks(provider: SUPEROFFICE, dryRun: true) { __typename ... on SyncWebhooksSuccess { data {
+  drifted { reasons webhook { name } } } } ... on Error { message } } }`;
+
+interface WebhookState {
+  id: string;
+  name: string;
+  status: string;
+  deliveryUrl: string;
+  externalIds: string[];
+  health: { accepted: number; refused: number; vendorFailures: number } | null;
+}
 
 interface Raw {
   status: number;
@@ -422,6 +435,219 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     expect(session.problems).toEqual([]);
   });
 
+  /** globex's one webhook, as the gateway reports it now (ADMIN key: with its delivery URL). */
+  async function webhookState(): Promise<WebhookState> {
+    const { webhooks } = await gqlData<{ webhooks: { edges: Array<{ node: WebhookState }> } }>(t.url, globex.key, WEBHOOK_STATE);
+    const [only] = webhooks.edges.map((e) => e.node).filter((w) => w.name === 'console-contacts');
+    if (!only) throw new Error('console-contacts is not listed');
+    return only;
+  }
+
+  const superoffice = () => {
+    const vendor = t.app.services.sandbox?.vendors.SUPEROFFICE;
+    if (!vendor) throw new Error('the sandbox is off');
+    return vendor;
+  };
+
+  const webhookRow = (page: Page) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'console-contacts' }) });
+
+  it("shows each webhook's status and delivery health: the accepted count grows with a delivery", async () => {
+    const { page } = session;
+    await nav(page, 'Webhooks').click();
+    const row = webhookRow(page);
+    await visible(row);
+    // Every event of globex's log came through this webhook: the three live ones and SuperOffice's own test delivery
+    // of its creation. Counts are flushed within a second: wait for them to catch up first.
+    const { events } = await gqlData<{ events: { edges: unknown[] } }>(t.url, globex.key, LAST_EVENTS);
+    const before = events.edges.length;
+    expect(before).toBeGreaterThanOrEqual(3);
+    await expect.poll(async () => (await webhookState()).health?.accepted, { timeout: 10_000 }).toBe(before);
+    await trigger();
+    // Counts show within a second of a delivery: the gateway says so first, then the page after a refresh.
+    await expect.poll(async () => (await webhookState()).health?.accepted, { timeout: 10_000 }).toBe(before + 1);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await textOf(row.locator('.health')).toMatch(new RegExp(`^Last [^:]+: ${before + 1} accepted · 0 duplicates · 0 refused`));
+    await textOf(row.locator('.health')).toContain('Last delivery');
+    await textOf(row.locator('.health')).not.toContain('Last delivery none');
+    await textOf(row.locator('.pill')).toBe('active');
+    // The vendor answered just now: no "last known" note.
+    expect(await row.locator('.stale').count()).toBe(0);
+
+    // A delivery to its URL without SuperOffice's signature is refused, and counted with its reason.
+    const forged = await fetch((await webhookState()).deliveryUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ EventIdentifier: 'forged', Event: 'contact.created' }),
+    });
+    expect(forged.status).toBe(401);
+    await expect.poll(async () => (await webhookState()).health?.refused, { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await textOf(row.locator('.health')).toMatch(new RegExp(`^Last [^:]+: ${before + 1} accepted · 0 duplicates · 1 refused`));
+    expect(await row.getByRole('list', { name: 'Refused deliveries by reason' }).getByRole('listitem').allTextContents()).toEqual([
+      '1 × bad signature bad_signature',
+    ]);
+    await shoot(page, '14-webhook-health');
+    await accessible(page, 'Webhooks (health)');
+
+    // SuperOffice refuses the next list of hooks: the status shown is the last known one, and says since when.
+    const faultAt = Date.now();
+    superoffice().injectFault({ method: 'GET', status: 400 });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await visible(row.locator('.stale'));
+    await textOf(row.locator('.stale')).toMatch(/^vendor unreachable: last known, as of \S/);
+    // The last time the vendor's answer was stored (the webhook's create or a change), before the refusal.
+    const asOf = Date.parse((await row.locator('.stale time').getAttribute('datetime')) ?? '');
+    expect(asOf).toBeLessThanOrEqual(faultAt);
+    await textOf(row.locator('.pill')).toBe('active');
+    await shoot(page, '15-webhook-status-stale');
+    await accessible(page, 'Webhooks (stale status)');
+    // Asked again, the vendor answers: the note goes.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await countOf(row.locator('.stale'), 0);
+    expect(session.problems).toEqual([]);
+  });
+
+  it('pauses and resumes a SuperOffice webhook at the vendor', async () => {
+    const { page } = session;
+    const row = webhookRow(page);
+    await row.getByRole('button', { name: 'Pause console-contacts', exact: true }).click();
+    await visible(row.getByRole('status').filter({ hasText: 'Paused at the vendor.' }));
+    await textOf(row.locator('.pill')).toBe('disabled');
+    expect((await webhookState()).status).toBe('DISABLED');
+    await visible(row.getByRole('button', { name: 'Resume console-contacts', exact: true }));
+    await shoot(page, '16-webhook-paused');
+    await accessible(page, 'Webhooks (paused)');
+
+    // Keyboard: focus the button and press Enter.
+    await row.getByRole('button', { name: 'Resume console-contacts', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await visible(row.getByRole('status').filter({ hasText: 'Resumed at the vendor (active).' }));
+    await textOf(row.locator('.pill')).toBe('active');
+    expect((await webhookState()).status).toBe('ACTIVE');
+    await visible(row.getByRole('button', { name: 'Pause console-contacts', exact: true }));
+    await shoot(page, '17-webhook-resumed');
+    expect(session.problems).toEqual([]);
+  });
+
+  it('rotates the secret after a confirm step: a new delivery URL, and a sandbox event after it still arrives live', async () => {
+    const { page } = session;
+    const row = webhookRow(page);
+    const { deliveryUrl: oldUrl } = await webhookState();
+    await row.locator('details summary').click();
+    await textOf(row.locator('details code.break')).toBe(oldUrl);
+
+    await row.getByRole('button', { name: 'Rotate secret of console-contacts', exact: true }).click();
+    const panel = page.getByRole('region', { name: 'Rotate the secret of console-contacts' });
+    const grace = panel.getByLabel('Accept the old URL for (hours)');
+    expect(await grace.inputValue()).toBe('24');
+
+    // First SuperOffice refuses the change: the error shows inline, nothing changes, and it counts as a vendor failure.
+    const failuresBefore = (await webhookState()).health?.vendorFailures ?? Number.NaN;
+    superoffice().injectFault({ method: 'PATCH', status: 400 });
+    await panel.getByRole('button', { name: 'Rotate', exact: true }).click();
+    await panel.getByRole('button', { name: 'Yes, rotate' }).click();
+    await visible(panel.getByRole('alert'), 15_000);
+    expect((await webhookState()).deliveryUrl).toBe(oldUrl);
+    await expect.poll(async () => (await webhookState()).health?.vendorFailures, { timeout: 10_000 }).toBe(failuresBefore + 1);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await textOf(row.locator('.vendor-failure')).toMatch(new RegExp(`^${failuresBefore + 1} failed vendor calls?; last .+: \\S`));
+    await shoot(page, '18-rotate-refused');
+    await accessible(page, 'Webhooks (rotate refused)');
+
+    await grace.fill('2');
+    await panel.getByRole('button', { name: 'Rotate', exact: true }).click();
+    // The confirm step: nothing is rotated before "Yes".
+    await visible(panel.getByRole('group', { name: 'Rotate now? The old delivery URL stops working after 2 hours.' }));
+    expect((await webhookState()).deliveryUrl).toBe(oldUrl);
+    await shoot(page, '19-rotate-confirm');
+    await accessible(page, 'Webhooks (rotate, confirm)');
+    await panel.getByRole('button', { name: 'Yes, rotate' }).click();
+
+    const shown = panel.getByLabel('New delivery URL');
+    await visible(shown, 15_000);
+    const newUrl = await shown.inputValue();
+    expect(newUrl).not.toBe(oldUrl);
+    expect(newUrl.startsWith(`${t.url}/`)).toBe(true);
+    expect((await webhookState()).deliveryUrl).toBe(newUrl);
+    // The row's own delivery URL follows (the list is fetched again).
+    await textOf(row.locator('details code.break')).toBe(newUrl);
+    await visible(panel.getByText(/The old URL and secret are accepted until /));
+    await shoot(page, '20-rotated');
+    await accessible(page, 'Webhooks (rotated)');
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await countOf(page.getByRole('region', { name: 'Rotate the secret of console-contacts' }), 0);
+
+    // The vendor now signs with the new secret and delivers to the new URL: the event reaches Live events.
+    await nav(page, 'Live events').click();
+    await visible(page.getByRole('status').filter({ hasText: 'Listening' }));
+    await expect.poll(() => t.app.services.bus.listeners(globex.id)).toBeGreaterThan(0);
+    await trigger();
+    const [newest] = await newestIds(1);
+    await expect.poll(async () => (await liveList(page)).ids[0], { timeout: 10_000 }).toBe(newest);
+    await textOf(page.locator('ol.events > li').first()).toContain('contact.created');
+    const list = await liveList(page);
+    expect(new Set(list.ids).size).toBe(list.ids.length);
+    expect(list.shown).toBe(list.ids.length);
+    await shoot(page, '21-live-after-rotation');
+    expect(session.problems).toEqual([]);
+  });
+
+  it('shows a vendor-side change as drift in a dry run (every reason), and Repair puts the vendor back', async () => {
+    const { page } = session;
+    const w = await webhookState();
+    // Someone changes the registration at SuperOffice itself: other events, another name, another secret.
+    const so = await t.app.services.connections.connector(globex.id, 'SUPEROFFICE');
+    await so.updateWebhook(w.externalIds, {
+      url: w.deliveryUrl,
+      events: ['contact.created', 'contact.changed'],
+      name: 'renamed at the vendor',
+      secret: 'changed at the vendor',
+      payloadVersion: null,
+    });
+    const atVendor = async () => (await so.listWebhooks()).find((h) => w.externalIds.includes(h.externalId))?.name;
+    expect(await atVendor()).toBe('renamed at the vendor');
+
+    await nav(page, 'Webhooks').click();
+    const panel = page.getByRole('region', { name: 'Sync with the vendors' });
+    await panel.getByLabel('Providers to sync').selectOption('SUPEROFFICE');
+    await panel.getByRole('button', { name: 'Dry run', exact: true }).click();
+    const report = panel.getByRole('article', { name: 'SuperOffice sync report' });
+    await visible(report.getByRole('heading', { name: 'Drifted (1)' }), 15_000);
+    await textOf(report.getByRole('heading', { level: 3 })).toContain('dry run: nothing was changed');
+    const reasons = await report.locator('ul.reasons > li').allTextContents();
+    expect(reasons).toContain('the vendor subscribes to different events');
+    expect(reasons).toContain('the vendor has another name');
+    // Every reason the gateway gives, no fewer and no more.
+    const { syncWebhooks } = await gqlData<{ syncWebhooks: { data?: Array<{ drifted: Array<{ reasons: string[] }> }> } }>(
+      t.url,
+      globex.key,
+      DRY_RUN,
+    );
+    expect(reasons).toEqual(syncWebhooks.data?.[0]?.drifted[0]?.reasons);
+    await textOf(report).toContain('console-contacts');
+    // A dry run changes nothing at the vendor.
+    expect(await atVendor()).toBe('renamed at the vendor');
+    await report.scrollIntoViewIfNeeded();
+    await shoot(page, '22-sync-dry-run');
+    await accessible(page, 'Webhooks (sync dry run)');
+
+    await panel.getByRole('button', { name: 'Repair', exact: true }).click();
+    await visible(report.getByRole('heading', { name: 'Repaired (1)' }), 15_000);
+    await textOf(report.getByRole('heading', { level: 3 })).not.toContain('dry run');
+    await textOf(report.getByRole('heading', { name: 'Repaired (1)' }).locator('xpath=following-sibling::ul[1]')).toBe('console-contacts');
+    expect(await atVendor()).toBe('console-contacts');
+    await shoot(page, '23-sync-repaired');
+    await accessible(page, 'Webhooks (sync repaired)');
+
+    // Repaired: another dry run finds nothing, and deliveries verify again (the vendor holds hookgraph's secret).
+    await panel.getByRole('button', { name: 'Dry run', exact: true }).click();
+    await visible(report.getByText('In sync: every registration matches.'), 15_000);
+    await countOf(report.getByRole('heading', { name: /^Drifted/ }), 0);
+    await trigger();
+    await shoot(page, '24-sync-clean');
+    expect(session.problems).toEqual([]);
+  });
+
   it('deletes the webhook', async () => {
     const { page } = session;
     await nav(page, 'Webhooks').click();
@@ -456,7 +682,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await textOf(page.locator('.viewer')).toContain('acme · API key · READ');
     await countOf(page.locator('ul.cards > li'), 5);
     const mutations =
-      /^(Connect|Use the sandbox|Connect the sandbox|Replace credentials|Disconnect|New webhook|Edit|Delete|Send test event)/;
+      /^(Connect|Use the sandbox|Connect the sandbox|Replace credentials|Disconnect|New webhook|Edit|Delete|Send test event|Pause|Resume|Rotate|Sync now|Dry run|Repair)/;
     await countOf(page.getByRole('button', { name: mutations }), 0);
     // SUBSCRIBE is not READ: no Live events.
     await countOf(nav(page, 'Live events'), 0);
@@ -489,6 +715,18 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     expect(mine.providers.filter((p) => p.connection)).toEqual([]);
     await shoot(page, '12-forbidden');
     expect(opened.problems).toEqual([]);
+    await opened.context.close();
+  });
+
+  it("signs out when the sign-in link's token expires, and says so on the sign-in page", async () => {
+    const opened = await open();
+    const { page } = opened;
+    await page.goto(await consoleLink(acme, ['--ttl', '4s']));
+    await countOf(page.locator('ul.cards > li'), 5);
+    await visible(page.getByRole('status').filter({ hasText: 'Your session expired' }), 15_000);
+    await visible(page.getByLabel('API key'));
+    expect(await page.evaluate(() => sessionStorage.getItem('hookgraph.credential'))).toBeNull();
+    await shoot(page, '25-expired');
     await opened.context.close();
   });
 

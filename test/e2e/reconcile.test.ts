@@ -174,4 +174,25 @@ describe('reconciliation never destroys on thin evidence, and repairs on request
     expect(report.adopted.map((a) => a.id)).toContain(pending.id);
     expect((await stored(pending.id))?.pending).toBeNull();
   });
+
+  // Last: the vendor fails every SuperOffice hook of the account.
+  it("takes SuperOffice's own state events as the webhook's status and a vendor failure in its health", async () => {
+    const w = await create('SUPEROFFICE', ['contact.created']);
+    // The vendor turns its hooks TooManyErrors itself, and sends each its own state event (the sandbox's `state` shape).
+    const account = await t.sandboxAccount(tenant, 'SUPEROFFICE');
+    const sent = await vendor('SUPEROFFICE').trigger('webhook.errors', { account, shape: 'state' });
+    expect(sent.length).toBeGreaterThan(0);
+    expect((await findings('failing')).map((f) => f.webhookId)).toContain(w.id);
+    await expect.poll(async () => (await stored(w.id))?.status).toBe('FAILING');
+    const health = await gql<{ webhook: { health: { vendorFailures: number; lastVendorError: string } } }>(
+      t.url,
+      tenant.key,
+      'query ($id: ID!) { webhook(id: $id) { health { vendorFailures lastVendorError } } }',
+      { id: w.id },
+    );
+    expect(health.body.data?.webhook.health).toEqual({
+      vendorFailures: 1,
+      lastVendorError: 'the vendor reports the webhook failing (too many delivery errors)',
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { graphql } from '../../gql';
 import type { ConsoleWebhookFragment, ProviderKey } from '../../gql/graphql';
 import { Catalogue, type CatalogueEntry } from '../../ui/catalogue';
 import { Outcome } from '../../ui/errors';
+import { PAUSABLE } from './webhook-fields';
 
 const CreateWebhookMutation = graphql(`
   mutation ConsoleCreateWebhook($input: CreateWebhookInput!, $admin: Boolean! = true) {
@@ -56,9 +57,6 @@ const PAYLOAD_VERSIONS: Partial<Record<ProviderKey, { value: string; label: stri
     { value: '1', label: 'v1 (form-encoded)' },
   ],
 };
-
-/** Vendors with a registration state that updateWebhook's `enabled` pauses and resumes. */
-const PAUSABLE: ReadonlySet<ProviderKey> = new Set(['SUPEROFFICE']);
 
 /**
  * Create (given `providers`, the connected ones) or edit (given `webhook`): a name and the events, picked from the

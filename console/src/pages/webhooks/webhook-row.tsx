@@ -7,8 +7,12 @@ import { ConfirmButton } from '../../ui/confirm-button';
 import { Outcome } from '../../ui/errors';
 import { formatTime } from '../../ui/format';
 import { useAccess } from '../../viewer/access';
-import { StatusPill } from './status-pill';
+import { PauseButton } from './pause-button';
+import { RotateSecret } from './rotate-secret';
+import { WebhookStatus } from './status-pill';
+import { PAUSABLE } from './webhook-fields';
 import { WebhookForm } from './webhook-form';
+import { WebhookHealth } from './webhook-health';
 
 const SendTestEventMutation = graphql(`
   mutation ConsoleSendTestEvent($id: ID!) {
@@ -57,6 +61,7 @@ export function WebhookRow({
 }) {
   const { canManage } = useAccess();
   const [editing, setEditing] = useState(false);
+  const [rotating, setRotating] = useState(false);
   const [test, sendTest] = useMutation(SendTestEventMutation);
   const [deleted, deleteWebhook] = useMutation(DeleteWebhookMutation);
   const detailsId = `webhook-${webhook.id}`;
@@ -72,7 +77,7 @@ export function WebhookRow({
         <th scope="row">{webhook.name}</th>
         <td>{webhook.provider.name}</td>
         <td>
-          <StatusPill status={webhook.status} />
+          <WebhookStatus status={webhook.status} stale={webhook.statusStale} checkedAt={webhook.statusCheckedAt} />
         </td>
         <td>
           <details id={detailsId}>
@@ -93,11 +98,14 @@ export function WebhookRow({
               </p>
             )}
             <p className="small muted">
-              Vendor ids: {webhook.externalIds.join(', ') || '—'} · created {formatTime(webhook.createdAt)}
+              Vendor ids: {webhook.externalIds.join(', ') || '—'} · created {formatTime(webhook.createdAt)} · updated{' '}
+              {formatTime(webhook.updatedAt)}
             </p>
           </details>
         </td>
-        <td>{formatTime(webhook.updatedAt)}</td>
+        <td>
+          <WebhookHealth health={webhook.health} />
+        </td>
         <td>
           <div className="row-actions">
             {canManage && (
@@ -107,6 +115,10 @@ export function WebhookRow({
                 </button>
                 <button type="button" className="secondary" disabled={test.fetching} onClick={() => sendTest({ id: webhook.id })}>
                   Send test event<span className="visually-hidden"> to {webhook.name}</span>
+                </button>
+                {PAUSABLE.has(webhook.provider.key) && webhook.status !== 'DELETED' && <PauseButton webhook={webhook} onDone={onChange} />}
+                <button type="button" className="secondary" aria-expanded={rotating} onClick={() => setRotating((v) => !v)}>
+                  Rotate secret<span className="visually-hidden"> of {webhook.name}</span>
                 </button>
                 <ConfirmButton
                   question={`Delete ${webhook.name} here and at ${webhook.provider.name}?`}
@@ -122,6 +134,13 @@ export function WebhookRow({
           <Outcome error={deleted.error} result={deleted.data?.deleteWebhook} />
         </td>
       </tr>
+      {rotating && (
+        <tr className="editing">
+          <td colSpan={COLUMNS}>
+            <RotateSecret webhook={webhook} onDone={onChange} onClose={() => setRotating(false)} />
+          </td>
+        </tr>
+      )}
       {editing && (
         <tr className="editing">
           <td colSpan={COLUMNS}>

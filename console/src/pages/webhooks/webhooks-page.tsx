@@ -119,7 +119,7 @@ export function WebhooksPage({ route }: { route: Route }) {
               <th scope="col">Provider</th>
               <th scope="col">Status</th>
               <th scope="col">Events</th>
-              <th scope="col">Updated</th>
+              <th scope="col">Deliveries</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
