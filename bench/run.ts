@@ -513,7 +513,9 @@ async function main() {
   };
   const services = await servicesAvailable();
 
-  const sqlite = await startHookgraph({});
+  // The fan-out section opens 1,000 subscribers of one tenant: past the default per-tenant bound (500, an abuse limit
+  // real clients never meet), which would refuse half of them and halve the figure.
+  const sqlite = await startHookgraph({ HOOKGRAPH_MAX_SUBSCRIPTIONS_PER_TENANT: '2000' });
   let postgresRedis: (Child & { deliveryUrl: string }) | null = null;
   let database: ScratchSchema | null = null;
   if (ONLY.has('ingest')) {

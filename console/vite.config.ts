@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -12,6 +13,8 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/console/',
   plugins: [react()],
+  // hookgraph/client from its sources (src/client/), not a copy and not dist/ (tsconfig.json's `paths` says the same).
+  resolve: { alias: { 'hookgraph/client': fileURLToPath(new URL('../src/client/index.ts', import.meta.url)) } },
   build: {
     outDir: '../dist/console',
     emptyOutDir: true,

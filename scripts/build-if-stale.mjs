@@ -46,7 +46,9 @@ function fingerprint(paths, skip = new Set()) {
 
 const serverInputs = () => fingerprint(['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json']);
 /** The console's sources and what its typed documents are generated from (the printed schema). */
-const consoleInputs = () => fingerprint(['console', 'schema.graphql', 'package.json'], new Set([join(root, 'console', 'src', 'gql')]));
+// The console bundles hookgraph/client (src/client) too: a change there alone rebuilds it.
+const consoleInputs = () =>
+  fingerprint(['console', 'src/client', 'schema.graphql', 'package.json'], new Set([join(root, 'console', 'src', 'gql')]));
 
 function readStamp(file) {
   try {

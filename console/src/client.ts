@@ -1,4 +1,4 @@
-import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
+import { createHookgraphClient, type HookgraphClient } from 'hookgraph/client';
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 import type { Credential } from './session';
 import { createSocketStatus, type SocketStatusStore } from './socket-status';
@@ -11,33 +11,31 @@ export interface ConsoleClient {
 
 /** The gateway answers on the console's own origin: /graphql for HTTP, the same path upgraded for graphql-ws. */
 const httpUrl = () => new URL('/graphql', window.location.href).href;
-const wsUrl = () => httpUrl().replace(/^http/, 'ws');
 
-/** Close codes after which retrying with the same credential is pointless (revoked, expired, unknown). */
+/** Close codes after which the console's fixed credential is not retried (revoked or expired, unknown). */
 const REFUSED = new Set([4401, 4403]);
-/** A ping unanswered this long means the network is gone even if the browser has not noticed yet. */
-const PONG_TIMEOUT_MS = 5_000;
 
 /**
- * One urql client per credential: HTTP for queries and mutations, graphql-ws for subscriptions. The socket opens
- * eagerly so that the banner reports a lost network on every page, and it retries forever with a capped backoff.
+ * One urql client per credential: HTTP for queries and mutations, and for subscriptions the graphql-ws connection of
+ * hookgraph/client's `createHookgraphClient` (its backoff, its 4403 handling: a fixed credential refused is not
+ * retried). The socket opens eagerly so that the banner reports a lost network on every page; it retries forever
+ * with a backoff capped at 10 s, pings every 10 s and reconnects when a ping goes unanswered for 5 s.
  */
 export function createConsoleClient(credential: Credential): ConsoleClient {
-  const authorization = `Bearer ${credential.value}`;
   const socket = createSocketStatus();
   let active: WebSocket | null = null;
-  let pongTimer: number | undefined;
   let disposed = false;
 
-  const ws: WsClient = createWsClient({
-    url: wsUrl,
-    connectionParams: { authorization },
+  const hookgraph: HookgraphClient = createHookgraphClient({
+    url: httpUrl(),
+    token: credential.value,
     lazy: false,
-    onNonLazyError: () => {},
-    retryAttempts: Number.POSITIVE_INFINITY,
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 10_000) + Math.random() * 500)),
-    shouldRetry: (closeOrError) => !(isCloseEvent(closeOrError) && REFUSED.has(closeOrError.code)),
     keepAlive: 10_000,
+    pongTimeoutMs: 5_000,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    maxRetryDelayMs: 10_000,
+    // A refused credential ends the eager connection; the banner says so (on.closed), nothing to log.
+    ws: { onNonLazyError: () => {} },
     on: {
       connected: (s) => {
         active = s as WebSocket;
@@ -45,19 +43,9 @@ export function createConsoleClient(credential: Credential): ConsoleClient {
       },
       closed: (event) => {
         active = null;
-        window.clearTimeout(pongTimer);
         if (disposed) return;
         if (isCloseEvent(event) && REFUSED.has(event.code)) socket.refused(event.reason || 'the gateway refused this credential');
         else socket.lost(isCloseEvent(event) && event.reason ? event.reason : 'the connection to the gateway was lost');
-      },
-      ping: (received) => {
-        if (received) return;
-        pongTimer = window.setTimeout(() => {
-          if (active?.readyState === WebSocket.OPEN) active.close(4408, 'ping timeout');
-        }, PONG_TIMEOUT_MS);
-      },
-      pong: (received) => {
-        if (received) window.clearTimeout(pongTimer);
       },
     },
   });
@@ -68,7 +56,7 @@ export function createConsoleClient(credential: Credential): ConsoleClient {
 
   const client = new Client({
     url: httpUrl(),
-    fetchOptions: () => ({ headers: { authorization } }),
+    fetchOptions: () => ({ headers: { authorization: `Bearer ${credential.value}` } }),
     exchanges: [
       cacheExchange,
       fetchExchange,
@@ -77,7 +65,7 @@ export function createConsoleClient(credential: Credential): ConsoleClient {
           const input = { ...request, query: request.query ?? '' };
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
+              const unsubscribe = hookgraph.ws.subscribe(input, sink);
               return { unsubscribe };
             },
           };
@@ -92,7 +80,7 @@ export function createConsoleClient(credential: Credential): ConsoleClient {
     dispose() {
       disposed = true;
       window.removeEventListener('offline', offline);
-      void ws.dispose();
+      void hookgraph.dispose();
     },
   };
 }

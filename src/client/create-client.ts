@@ -32,9 +32,35 @@ export interface HookgraphClientOptions {
   maxRetryDelayMs?: number;
   /** A `request` still unanswered after this long is aborted. @default 30_000 */
   timeoutMs?: number;
-  /** Any other graphql-ws client option (keepAlive, on: { connected, closed, … }, lazyCloseTimeout). */
+  /**
+   * False opens the socket at once and keeps it open (reconnecting after a loss) with no subscription, so a page can
+   * show the connection's state; true opens it with the first subscription and closes it after the last.
+   * Overrides `ws.lazy`. @default true
+   */
+  lazy?: boolean;
+  /**
+   * graphql-ws's event listeners: `connecting(isRetry)`, `opened`, `connected(socket, payload, wasRetry)`,
+   * `ping`/`pong(received)`, `message`, `closed(event)` (a close event with `code` and `reason`), `error`. Called
+   * after `ws.on`'s listeners for the same event.
+   */
+  on?: HookgraphClientListeners;
+  /** Sends a ping after this many milliseconds without one (graphql-ws's `keepAlive`); 0: never. Overrides `ws.keepAlive`. @default 0 */
+  keepAlive?: number;
+  /**
+   * With `keepAlive`: a ping the server has not answered this long closes the socket with 4408 ("pong timeout"),
+   * so a connection lost without a close (a dead network) reconnects rather than waits for TCP to notice. A socket
+   * that does not finish closing within a second more is terminated (closed event 4499). 0: never. @default 0
+   */
+  pongTimeoutMs?: number;
+  /** Any other graphql-ws client option (lazyCloseTimeout, onNonLazyError, …). */
   ws?: Omit<Partial<ClientOptions>, 'url' | 'connectionParams' | 'webSocketImpl' | 'retryAttempts' | 'retryWait' | 'shouldRetry'>;
 }
+
+/** graphql-ws's event listeners (its `ClientOptions['on']`). */
+export type HookgraphClientListeners = NonNullable<ClientOptions['on']>;
+
+/** The close code {@link HookgraphClientOptions.pongTimeoutMs} closes a socket with. */
+export const PONG_TIMEOUT_CLOSE_CODE = 4408;
 
 export interface HookgraphClient {
   /** One query or mutation over HTTP: its data, or a thrown HookgraphError. */
@@ -59,8 +85,9 @@ const isCloseEvent = (value: unknown): value is { code: number; reason: string }
   typeof value === 'object' && value !== null && 'code' in value && typeof value.code === 'number' && 'reason' in value;
 
 /**
- * A hookgraph client for browsers and Node: typed `request` over fetch and typed `subscribe` over one lazy graphql-ws
- * connection that reconnects with backoff. After the server closes the socket with 4403 (a revoked or expired token)
+ * A hookgraph client for browsers and Node: typed `request` over fetch and typed `subscribe` over one graphql-ws
+ * connection (lazy unless `lazy: false`) that reconnects with backoff, and with `keepAlive` + `pongTimeoutMs` also when
+ * a ping goes unanswered. After the server closes the socket with 4403 (a revoked or expired token)
  * it reconnects at once with a fresh token when `token` is a function, and gives up when it is a fixed string; 4400
  * and 4401 are never retried.
  */
@@ -72,6 +99,10 @@ export function createHookgraphClient({
   retryAttempts = 10,
   maxRetryDelayMs = 30_000,
   timeoutMs = 30_000,
+  lazy,
+  on: listeners,
+  keepAlive,
+  pongTimeoutMs = 0,
   ws: wsOptions = {},
 }: HookgraphClientOptions): HookgraphClient {
   const endpoint = graphqlEndpoint(url);
@@ -79,9 +110,26 @@ export function createHookgraphClient({
   /** The server refused or ended the current token: the next connect asks for a fresh one, without waiting. */
   let needsFreshToken = false;
   const { on = {}, ...rest } = wsOptions;
-  const ws = createClient({
+  const user = listeners ? [on, listeners] : [on];
+  /** Calls the user's listeners (`ws.on`, then `on`) for one event. */
+  const fan =
+    <K extends keyof HookgraphClientListeners>(event: K) =>
+    (...args: Parameters<NonNullable<HookgraphClientListeners[K]>>) => {
+      for (const l of user) (l[event] as ((...a: typeof args) => void) | undefined)?.(...args);
+    };
+  /** The open socket (graphql-ws hands it to `connected`) and its pending pong deadline. */
+  let socket: { readyState: number; close(code: number, reason: string): void } | null = null;
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+  let terminateTimer: ReturnType<typeof setTimeout> | undefined;
+  const clearPongTimers = () => {
+    clearTimeout(pongTimer);
+    clearTimeout(terminateTimer);
+  };
+  const ws: Client = createClient({
     lazy: true,
     ...rest,
+    ...(lazy !== undefined && { lazy }),
+    ...(keepAlive !== undefined && { keepAlive }),
     url: endpoint.ws,
     ...(webSocketImpl !== undefined && { webSocketImpl }),
     connectionParams: async () => ({ authorization: `Bearer ${await tokenOf(token, { refresh: needsFreshToken })}` }),
@@ -96,14 +144,39 @@ export function createHookgraphClient({
       await new Promise((resolve) => setTimeout(resolve, delay));
     },
     on: {
-      ...on,
+      connecting: fan('connecting'),
+      opened: fan('opened'),
+      message: fan('message'),
+      error: fan('error'),
       connected: (...args) => {
         needsFreshToken = false;
-        on.connected?.(...args);
+        socket = args[0] as typeof socket;
+        fan('connected')(...args);
+      },
+      ping: (received, payload) => {
+        if (!received && pongTimeoutMs > 0 && socket !== null) {
+          const pinged = socket;
+          clearPongTimers();
+          pongTimer = setTimeout(() => {
+            if (pinged.readyState !== 1 /* OPEN */) return;
+            pinged.close(PONG_TIMEOUT_CLOSE_CODE, 'pong timeout');
+            // A dead network may never finish the close handshake: graphql-ws then ends the socket itself.
+            terminateTimer = setTimeout(() => {
+              if (socket === pinged) ws.terminate();
+            }, 1_000);
+          }, pongTimeoutMs);
+        }
+        fan('ping')(received, payload);
+      },
+      pong: (received, payload) => {
+        if (received) clearPongTimers();
+        fan('pong')(received, payload);
       },
       closed: (event) => {
+        socket = null;
+        clearPongTimers();
         if (isCloseEvent(event) && event.code === FORBIDDEN) needsFreshToken = true;
-        on.closed?.(event);
+        fan('closed')(event);
       },
     },
   });
@@ -179,6 +252,7 @@ export function createHookgraphClient({
     subscribe,
     ws,
     dispose: async () => {
+      clearPongTimers();
       await ws.dispose();
     },
   };

@@ -1,7 +1,13 @@
 // hookgraph/client: for browsers and Node. Imports only graphql, graphql-ws and @graphql-typed-document-node/core
 // (types) — never node:* nor anything else of src/.
 export { tokenFromApiKey, type AccessTokenRequest } from './access-token.js';
-export { createHookgraphClient, type HookgraphClient, type HookgraphClientOptions } from './create-client.js';
+export {
+  createHookgraphClient,
+  type HookgraphClient,
+  type HookgraphClientListeners,
+  type HookgraphClientOptions,
+  PONG_TIMEOUT_CLOSE_CODE,
+} from './create-client.js';
 export { graphqlEndpoint } from './endpoint.js';
 export { HookgraphError, type HookgraphErrorDetails } from './errors.js';
 export * from './generated/graphql.js';

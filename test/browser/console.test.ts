@@ -83,7 +83,8 @@ interface AxeResults {
 }
 type AxeWindow = typeof globalThis & { axe?: { run(context: unknown, options: unknown): Promise<AxeResults> } };
 
-describe.runIf(chromiumAvailable())('the web console at /console/, in a real browser (issue 17)', () => {
+// Each test drives a real browser through several pages (and axe-core): more than the suite's default 20 s under load.
+describe.runIf(chromiumAvailable())('the web console at /console/, in a real browser (issue 17)', { timeout: 90_000 }, () => {
   let t: TestApp;
   let acme: TestTenant;
   let globex: TestTenant;
@@ -179,9 +180,12 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
   }
 
-  /** Waits for the locator to be visible (Playwright's own wait, not a sleep). */
-  const visible = (locator: Locator, timeout = 10_000) => locator.first().waitFor({ state: 'visible', timeout });
-  const countOf = (locator: Locator, n: number, timeout = 10_000) => expect.poll(() => locator.count(), { timeout }).toBe(n);
+  /**
+   * Waits for the locator to be visible (Playwright's own wait, not a sleep). Generous: the suite runs beside other
+   * test files on a 2-core machine, and a passing run never waits this long.
+   */
+  const visible = (locator: Locator, timeout = 20_000) => locator.first().waitFor({ state: 'visible', timeout });
+  const countOf = (locator: Locator, n: number, timeout = 20_000) => expect.poll(() => locator.count(), { timeout }).toBe(n);
   const textOf = (locator: Locator) => expect.poll(async () => (await locator.first().textContent()) ?? '', { timeout: 10_000 });
 
   const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
