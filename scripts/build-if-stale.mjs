@@ -106,10 +106,13 @@ function buildConsole() {
   process.stderr.write(`building dist/console/ (${force ? 'clean build' : 'sources changed'})…\n`);
   const started = performance.now();
   run(tools.codegen, ['--config', 'console/codegen.ts', '--errors-only']);
+  // Taken again after codegen: creating console/src/gql/ (a fresh clone has none) changes console/src's own mtime, and a
+  // stamp from before it would call the build stale at the next start (after `npm prune`, without Vite to rebuild).
+  const stamped = consoleInputs();
   run(tools.tsc, ['-p', 'console/tsconfig.json', '--noEmit']);
   // Whatever runs this (vitest sets NODE_ENV=test): anything but production bundles React's development build (+65%).
   run(tools.vite, ['build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { ...process.env, NODE_ENV: 'production' });
-  writeFileSync(consoleStampFile, `${JSON.stringify(inputs)}\n`);
+  writeFileSync(consoleStampFile, `${JSON.stringify(stamped)}\n`);
   process.stderr.write(`built dist/console/ in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
