@@ -112,8 +112,9 @@ export function createWebhookManager({
   }
 
   /**
-   * After a create whose answer was ambiguous (5xx, no answer, garbage: the vendor may have applied it), the vendor's
-   * own list decides: the hooks pointing at the new delivery URL, or none. Null when the list cannot be read either.
+   * After a create or delete whose answer was ambiguous (5xx, no answer, garbage: the vendor may have applied it), the
+   * vendor's own list decides: the hooks pointing at the webhook's delivery URL, or none. Null when the list cannot be
+   * read either.
    */
   async function confirmCreate(connector: Connector, w: StoredWebhook): Promise<RemoteWebhook[] | null> {
     try {
@@ -251,7 +252,14 @@ export function createWebhookManager({
         deleted: true,
         pending: 'delete',
       })) as StoredWebhook;
-      await recordingFailure(store, w, () => connector.deleteWebhook(w.externalIds));
+      try {
+        await recordingFailure(store, w, () => connector.deleteWebhook(w.externalIds));
+      } catch (error) {
+        // Maybe applied (a lost or unreadable answer): the vendor's list decides. Nothing of it left: done.
+        if (!maybeApplied(error)) throw error;
+        const left = await confirmCreate(connector, w);
+        if (left === null || left.length > 0) throw error;
+      }
       return (await store.webhooks.update(tenantId, id, { pending: null })) ?? deleted;
     },
 

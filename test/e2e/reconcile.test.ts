@@ -175,6 +175,27 @@ describe('reconciliation never destroys on thin evidence, and repairs on request
     expect((await stored(pending.id))?.pending).toBeNull();
   });
 
+  it("answers a delete whose answer was lost by the vendor's list: done when nothing of it is left, owed when something is", async () => {
+    const DELETE = 'mutation ($id: ID!) { deleteWebhook(id: $id) { __typename } }';
+    const applied = await create('ROOTFI', ['INVOICES:CREATE']);
+    vendor('ROOTFI').injectFault({ method: 'DELETE', afterApply: true, rawBody: '<html>garbage' });
+    expect((await gql<{ deleteWebhook: { __typename: string } }>(t.url, tenant.key, DELETE, { id: applied.id })).body.data).toEqual({
+      deleteWebhook: { __typename: 'DeleteWebhookSuccess' },
+    });
+    expect((await stored(applied.id))?.pending).toBeNull();
+    // Refused before it was applied (every retry): an error, and the webhook owes the vendor its delete.
+    const refused = await create('ROOTFI', ['INVOICES:UPDATE']);
+    vendor('ROOTFI').injectFault({ method: 'DELETE', status: 500, count: 3 });
+    expect((await gql<{ deleteWebhook: { __typename: string } }>(t.url, tenant.key, DELETE, { id: refused.id })).body.data).toEqual({
+      deleteWebhook: { __typename: 'ProviderError' },
+    });
+    expect((await stored(refused.id))?.pending).toBe('delete');
+    await sync('ROOTFI');
+    expect((await stored(refused.id))?.pending).toBeNull();
+    const remote = await (await connector('ROOTFI')).listWebhooks();
+    expect(remote.filter((r) => refused.externalIds.includes(r.externalId))).toEqual([]);
+  });
+
   // Last: the vendor fails every SuperOffice hook of the account.
   it("takes SuperOffice's own state events as the webhook's status and a vendor failure in its health", async () => {
     const w = await create('SUPEROFFICE', ['contact.created']);
