@@ -95,10 +95,25 @@ function viewerFilter(ctx: Context, filter: FilterArg): EventFilter | null {
 /** A list the client gave as `[]` or null restricts nothing (an empty list in an EventFilter matches nothing). */
 const given = <T>(list: readonly T[] | null | undefined): readonly T[] | null => (list && list.length > 0 ? list : null);
 
+/**
+ * Entries per filter list and characters per type: what a key stores and a token carries (manage/access.ts checks a
+ * token's claims against the same bounds), so a filter taken here is one a token can hold.
+ */
+const MAX_FILTER_ITEMS = 100;
+const MAX_TYPE_CHARS = 200;
+
 export function toFilter(filter: FilterArg): EventFilter | null {
   if (!filter) return null;
+  for (const [field, list] of [
+    ['providers', filter.providers],
+    ['types', filter.types],
+    ['webhookIds', filter.webhookIds],
+  ] as const) {
+    if (list && list.length > MAX_FILTER_ITEMS)
+      throw new ValidationError(`filter.${field} holds at most ${MAX_FILTER_ITEMS} entries`, `filter.${field}`);
+  }
   for (const type of filter.types ?? []) {
-    if (!/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$/.test(type))
+    if (type.length > MAX_TYPE_CHARS || !/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$/.test(type))
       throw new ValidationError(`not a unified type or prefix: ${type.slice(0, 64)}`, 'filter.types');
   }
   return {

@@ -176,6 +176,14 @@ describe('global ids and cursors from clients', () => {
       expect(body.errors[0]?.message).toContain(served);
   });
 
+  it('refuses an event filter past 100 entries a list or a type past 200 characters, as a client mistake', async () => {
+    const tooMany = Array.from({ length: 101 }, (_, i) => `t${i}.created`);
+    expectBadInput(await gql(t.url, acme.key, EVENTS, { filter: { types: tooMany } }), 'filter.types');
+    expectBadInput(await gql(t.url, acme.key, EVENTS, { filter: { webhookIds: Array(101).fill(webhookId) } }), 'filter.webhookIds');
+    expectBadInput(await gql(t.url, acme.key, EVENTS, { filter: { types: [`${'a'.repeat(201)}.created`] } }), 'filter.types');
+    expect((await gql(t.url, acme.key, EVENTS, { filter: { types: tooMany.slice(0, 100) } })).body.errors).toBeUndefined();
+  });
+
   it('lists in NODE_TYPES exactly the types that implement Node', () => {
     const node = schema.getType('Node');
     if (!isInterfaceType(node)) throw new Error('no Node interface');
