@@ -55,6 +55,8 @@ export interface WebhookOptions {
   idUser?: string | null;
   /** Paybook: seconds the vendor waits before delivering (`delay`). */
   delaySeconds?: number | null;
+  /** Paybook V3: the environment a subscription is for, `sandbox` or `production` (`id_environment`). */
+  environment?: string | null;
 }
 
 /** What hookgraph asks a connector to register: one hookgraph Webhook, maybe several vendor hooks. */

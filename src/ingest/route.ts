@@ -99,7 +99,7 @@ export function createIngestHandler({ store, bus, log, metrics, maxBodyBytes, li
       const def = getProvider(target.webhook.provider);
       // Signed with the current secret, or, during a rotation's grace, with the previous one.
       const secrets = target.previous ? [target.secret, target.previous.secret] : [target.secret];
-      if (def.verifyDelivery && !secrets.some((secret) => def.verifyDelivery?.(req.headers, raw, secret))) {
+      if (def.verifyDelivery && !secrets.some((secret) => def.verifyDelivery?.(req.headers, raw, secret, target.webhook))) {
         throw new DeliveryError(401, 'invalid delivery signature');
       }
       const input = { provider: target.webhook.provider, headers: req.headers, raw, webhook: target.webhook, tag, maxJsonDepth, maxEvents };

@@ -120,7 +120,7 @@ export interface ProviderDefinition<C = unknown> {
    * Authenticates a delivery beyond the URL token, on the raw bytes, before parsing (SuperOffice
    * HMAC). Returns false to reject with 401. Absent where the vendor does not sign.
    */
-  verifyDelivery?(headers: IncomingHttpHeaders, rawBody: Buffer, secret: string): boolean;
+  verifyDelivery?(headers: IncomingHttpHeaders, rawBody: Buffer, secret: string, webhook?: { payloadVersion: string | null }): boolean;
   /** Maps one delivery to one or more events (the vendor's normalize.ts). Throws DeliveryError(400) on a body it cannot read. */
   normalize(delivery: Delivery): NormalizedEvent[];
 }

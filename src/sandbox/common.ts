@@ -32,11 +32,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /** Records requests and applies injected faults; the shared plumbing of every sandbox vendor. */
 export function createSandboxRecorder() {
   const requests: SandboxRequest[] = [];
-  let faults: Array<Required<Pick<SandboxFault, 'count'>> & SandboxFault> = [];
+  let faults: Array<Required<Pick<SandboxFault, 'count' | 'skip'>> & SandboxFault> = [];
+  /** The fault that answers this request: the first matching one not skipping; each skipping one counts it. */
+  function faultFor(method: string) {
+    let found: (typeof faults)[number] | undefined;
+    for (const f of faults) {
+      if (f.method !== undefined && f.method !== method) continue;
+      if (f.skip > 0) f.skip -= 1;
+      else found ??= f;
+    }
+    return found;
+  }
   return {
     requests,
     injectFault(fault: SandboxFault) {
-      faults.push({ ...fault, count: fault.count ?? 1 });
+      faults.push({ ...fault, count: fault.count ?? 1, skip: fault.skip ?? 0 });
+    },
+    clearFaults() {
+      faults = [];
     },
     reset() {
       requests.length = 0;
@@ -70,7 +83,7 @@ export function createSandboxRecorder() {
       };
       requests.push(recorded);
       if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
-      const fault = faults.find((f) => f.method === undefined || f.method === recorded.method);
+      const fault = faultFor(recorded.method);
       if (fault) {
         fault.count -= 1;
         if (fault.count <= 0) faults = faults.filter((f) => f !== fault);
@@ -132,6 +145,7 @@ export function sandboxControls(recorder: ReturnType<typeof createSandboxRecorde
     // The same array for the recorder's whole life: reset empties it in place.
     requests: recorder.requests,
     injectFault: recorder.injectFault,
+    clearFaults: recorder.clearFaults,
     reset(): Promise<void> {
       recorder.reset();
       return clearState();

@@ -27,6 +27,11 @@ export interface SandboxFault {
   /** Only requests with this method. */
   method?: string;
   /**
+   * Let this many matching requests (from its injection on, answered by another fault or not) pass first: a fault on
+   * the 2nd POST of a multi-step call is `{ method: 'POST', skip: 1 }`. @default 0
+   */
+  skip?: number;
+  /**
    * The vendor applies the request, then its answer is lost: replaced by this fault's status or raw body, or by no
    * answer at all (`drop`). What an ambiguous vendor answer looks like to hookgraph. @default false: before applying
    */
@@ -128,6 +133,8 @@ export interface SandboxVendor {
   /** The latest requests received, oldest first (bounded). */
   readonly requests: SandboxRequest[];
   injectFault(fault: SandboxFault): void;
+  /** Drops the faults not used up yet (the vendor answers normally again); state and requests stay. */
+  clearFaults(): void;
   /** Forgets requests, faults and every account's hooks (accounts and credentials stay). */
   reset(): Promise<void>;
 }

@@ -191,6 +191,9 @@ const WebhookOptionsInput = builder.inputType('WebhookOptionsInput', {
     properties: t.field({ type: [NameValueInput], description: 'SuperOffice: extra properties in every delivery (at most 20)' }),
     idUser: t.string({ description: 'Paybook: the user the hook is for (id_user)' }),
     delaySeconds: t.int({ description: 'Paybook: seconds the vendor waits before delivering (delay)' }),
+    environment: t.string({
+      description: 'Paybook V3 (payloadVersion "3"): SANDBOX or PRODUCTION (id_environment); PRODUCTION if left out',
+    }),
   }),
 });
 
@@ -201,6 +204,7 @@ type OptionsArg =
       properties?: Array<{ name: string; value: string }> | null;
       idUser?: string | null;
       delaySeconds?: number | null;
+      environment?: string | null;
     }
   | null
   | undefined;
@@ -221,6 +225,8 @@ function toOptions(input: OptionsArg): WebhookOptions | null {
   if (input.properties !== undefined) out.properties = record(input.properties, 'properties') ?? null;
   if (input.idUser !== undefined) out.idUser = input.idUser;
   if (input.delaySeconds !== undefined) out.delaySeconds = input.delaySeconds;
+  if (input.environment != null && input.environment.length > 32) throw new ValidationError('environment is a name', 'options.environment');
+  if (input.environment !== undefined) out.environment = input.environment;
   return out;
 }
 
@@ -235,6 +241,7 @@ const WebhookOptionsRef = builder.objectRef<WebhookOptions>('WebhookOptions').im
     properties: t.field({ type: [NameValueRef], nullable: true, resolve: (o) => (o.properties ? Object.entries(o.properties) : null) }),
     idUser: t.string({ nullable: true, resolve: (o) => o.idUser ?? null }),
     delaySeconds: t.int({ nullable: true, resolve: (o) => o.delaySeconds ?? null }),
+    environment: t.string({ nullable: true, resolve: (o) => o.environment ?? null }),
   }),
 });
 
@@ -253,7 +260,10 @@ const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
     provider: t.field({ type: ProviderKeyEnum, required: true }),
     events: t.stringList({ required: true, description: "Names from the provider's eventTypes catalogue" }),
     name: t.string(),
-    payloadVersion: t.string({ description: 'Vendor payload format where it can be chosen (Booqable: "1" form-encoded or "4" JSON)' }),
+    payloadVersion: t.string({
+      description:
+        'Vendor payload format where it can be chosen (Booqable: "1" form-encoded or "4" JSON; Paybook: "1" a V1 webhook or "3" a V3 subscription)',
+    }),
     options: t.field({ type: WebhookOptionsInput }),
   }),
 });

@@ -17,7 +17,9 @@ export function itSurvivesVendorFaults(
     sandbox.injectFault({ status: 429, retryAfter: '0', method: 'GET' });
     sandbox.injectFault({ status: 500, method: 'GET' });
     expect(await connector().listWebhooks()).toEqual([]);
-    expect(sandbox.requests.filter((r) => r.method === 'GET')).toHaveLength(3);
+    // The list's first call, tried three times (a connector may list a second collection after it: Paybook V3).
+    const gets = sandbox.requests.filter((r) => r.method === 'GET');
+    expect(gets.filter((r) => r.path === gets[0]?.path)).toHaveLength(3);
     sandbox.injectFault({ status: 500, method: 'POST' });
     await expect(create(connector())).rejects.toMatchObject({ status: 500 });
     expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);

@@ -58,7 +58,7 @@ export type CreateWebhookInput = {
   events: Array<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
   options?: InputMaybe<WebhookOptionsInput>;
-  /** Vendor payload format where it can be chosen (Booqable: "1" form-encoded or "4" JSON) */
+  /** Vendor payload format where it can be chosen (Booqable: "1" form-encoded or "4" JSON; Paybook: "1" a V1 webhook or "3" a V3 subscription) */
   payloadVersion?: InputMaybe<Scalars['String']['input']>;
   provider: ProviderKey;
 };
@@ -147,6 +147,8 @@ export type ViewerKind =
 export type WebhookOptionsInput = {
   /** Paybook: seconds the vendor waits before delivering (delay) */
   delaySeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Paybook V3 (payloadVersion "3"): SANDBOX or PRODUCTION (id_environment); PRODUCTION if left out */
+  environment?: InputMaybe<Scalars['String']['input']>;
   /** SuperOffice: where the vendor mails delivery errors */
   errorsEmail?: InputMaybe<Scalars['String']['input']>;
   /** SuperOffice: extra headers on every delivery (at most 20) */

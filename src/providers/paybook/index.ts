@@ -1,16 +1,16 @@
-// Paybook Sync (Syncfy) webhooks API v1 — https://github.com/Paybook/code-samples/tree/master/webhooks
+// Paybook Sync (Syncfy) V1 webhooks and V3 subscriptions — https://github.com/Paybook/code-samples/tree/master/webhooks
 import { ValidationError } from '../../domain/errors.js';
 import type { WebhookSpec } from '../../domain/webhook.js';
 import { credentialsObject, headerToken } from '../credentials.js';
 import { defineProvider } from '../define-provider.js';
 import { SECRET_HEADER } from '../secret-header.js';
 import type { Connector, ConnectorContext } from '../types.js';
-import { paybookEventTypes } from './catalog.js';
+import { isPaybookV1Event, paybookEventTypes } from './catalog.js';
 import { createPaybookClient, type PaybookCredentials } from './client.js';
-import { toRemoteWebhook } from './map.js';
+import { subscriptionToRemote, toRemoteWebhook, V3_PREFIX } from './map.js';
 import { normalizePaybookDelivery } from './normalize.js';
 import { verifyPaybookDelivery } from './verify.js';
-import type { PaybookCreateBody, PaybookWebhookWire } from './wire.js';
+import { PAYBOOK_ENVIRONMENTS, type PaybookCreateBody, type PaybookSubscriptionBody, type PaybookWebhookWire } from './wire.js';
 
 /**
  * The longest `delay` hookgraph asks for, in seconds. Paybook documents the field ("seconds to wait
@@ -21,19 +21,27 @@ export const PAYBOOK_MAX_DELAY_SECONDS = 86_400;
 /** Paybook's ids are 24 hex digits (ObjectIds); a user id is checked only for what could harm a request. */
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The API a webhook lives in: V1 webhooks (`/v1/webhooks`, the seed) or V3 subscriptions (`/v1/webhooks/subscriptions`). */
+type Generation = '1' | '3';
+
 /**
- * V1 is the only generation registrable through the documented API. V3 webhooks are set up in the Syncfy
- * dashboard: the V3 subscription API appears only in a Postman collection, with no documented answer
- * (not even the id field) and no custom headers, so hookgraph does not drive it (VENDORS.md §3.2).
+ * payloadVersion "1" (or null) registers a V1 webhook, "3" a V3 subscription: the version Paybook recommends, whose API
+ * appears only in a Postman collection (VENDORS.md §3.2), so its answers are read defensively (client.ts).
  */
-function checkPayloadVersion(version: string | null): void {
-  if (version === null || version === '1') return;
+function generationOf(spec: WebhookSpec): Generation {
+  const version = spec.payloadVersion;
+  if (version === null || version === '1') return '1';
+  if (version === '3') return '3';
+  throw new ValidationError('Paybook payloadVersion is "1" (V1 webhooks), "3" (V3 subscriptions) or null', 'payloadVersion');
+}
+
+/** Each generation has its own event names (V1 `credential_create`, V3 `credentials.created`): a name of the other is refused. */
+function checkEvents(generation: Generation, events: readonly string[]): void {
+  const wrong = events.filter((e) => isPaybookV1Event(e) !== (generation === '1'));
+  if (wrong.length === 0) return;
   throw new ValidationError(
-    version === '3'
-      ? 'Paybook V3 webhooks are set up in the Syncfy dashboard, not through the API: create one there with this ' +
-          `webhook's deliveryUrl and the ${SECRET_HEADER} header; payloadVersion here is "1" or null`
-      : 'Paybook payloadVersion is "1" (the V1 webhooks API) or null',
-    'payloadVersion',
+    `not a Paybook V${generation} event (payloadVersion "${generation}"${generation === '1' ? ' or null' : ''}): ${wrong.slice(0, 5).join(', ')}`,
+    'events',
   );
 }
 
@@ -60,7 +68,9 @@ function delayOf(spec: WebhookSpec): number | null | undefined {
  * an update replaces. The secret rides in a custom header Paybook adds to each notification.
  */
 function createBody(spec: WebhookSpec, previous: PaybookWebhookWire | null = null): PaybookCreateBody {
-  checkPayloadVersion(spec.payloadVersion);
+  checkEvents('1', spec.events);
+  if (spec.options?.environment != null)
+    throw new ValidationError('Paybook environment is for V3 subscriptions (payloadVersion "3")', 'environment');
   const idUser = userIdOf(spec);
   const delay = delayOf(spec);
   const user = idUser === undefined ? (previous?.id_user ?? null) : idUser;
@@ -73,26 +83,100 @@ function createBody(spec: WebhookSpec, previous: PaybookWebhookWire | null = nul
   };
 }
 
+/** The environment a V3 subscription is for (`id_environment`, VENDORS.md §3.1); production unless asked. */
+function environmentOf(spec: WebhookSpec): string {
+  const name = (spec.options?.environment ?? 'production').toLowerCase();
+  const id = PAYBOOK_ENVIRONMENTS.get(name);
+  if (id === undefined) throw new ValidationError('Paybook environment is SANDBOX or PRODUCTION', 'environment');
+  return id;
+}
+
+/**
+ * The V3 subscription body. V3 takes no user, delay or custom headers (none in its API), so its deliveries are
+ * authenticated by the delivery URL's token alone (verify.ts).
+ */
+function subscriptionBody(spec: WebhookSpec, ids: ReadonlyMap<string, string>): PaybookSubscriptionBody {
+  checkEvents('3', spec.events);
+  if (spec.options?.idUser != null || spec.options?.delaySeconds != null) {
+    throw new ValidationError('Paybook idUser and delaySeconds are for V1 webhooks; V3 subscriptions take neither', 'options');
+  }
+  const missing = spec.events.filter((e) => !ids.has(e));
+  if (missing.length > 0) {
+    throw new ValidationError(`not in this Paybook account's V3 event catalogue: ${missing.slice(0, 5).join(', ')}`, 'events');
+  }
+  return {
+    id_environment: environmentOf(spec),
+    description: spec.name,
+    events: spec.events.map((e) => ids.get(e) as string),
+    group_events: 1,
+    url: spec.url,
+  };
+}
+
+const isV3 = (externalId: string) => externalId.startsWith(V3_PREFIX);
+const v3Id = (externalId: string) => externalId.slice(V3_PREFIX.length);
+
 function createPaybookConnector(ctx: ConnectorContext<PaybookCredentials>): Connector {
   const client = createPaybookClient(ctx);
+  /** The V3 catalogue, read once per connector (one management call or reconciliation). */
+  let catalogue: Promise<{ ids: Map<string, string>; names: Map<string, string> }> | null = null;
+  const v3Catalogue = () => {
+    catalogue ??= client.v3Catalogue().then((entries) => ({
+      ids: new Map(entries.map((e) => [e.name, e.id_webhook_event])),
+      names: new Map(entries.map((e) => [e.id_webhook_event, e.name])),
+    }));
+    return catalogue;
+  };
+  const remove = (externalId: string) => (isV3(externalId) ? client.removeSubscription(v3Id(externalId)) : client.remove(externalId));
+
+  async function listSubscriptions() {
+    const subscriptions = await client.listSubscriptions();
+    if (subscriptions.length === 0) return [];
+    const { names } = await v3Catalogue();
+    return subscriptions.map((s) => subscriptionToRemote(s, names));
+  }
+
+  async function subscribe(spec: WebhookSpec) {
+    const body = subscriptionBody(spec, (await v3Catalogue()).ids);
+    return subscriptionToRemote(await client.createSubscription(body), (await v3Catalogue()).names);
+  }
+
   return {
     async verifyCredentials() {
       await client.list();
     },
-    listWebhooks: async () => (await client.list()).map(toRemoteWebhook),
-    createWebhook: async (spec) => [toRemoteWebhook(await client.create(createBody(spec)))],
+    listWebhooks: async () => [...(await client.list()).map(toRemoteWebhook), ...(await listSubscriptions())],
+    async createWebhook(spec) {
+      if (generationOf(spec) === '3') return [await subscribe(spec)];
+      return [toRemoteWebhook(await client.create(createBody(spec)))];
+    },
     async updateWebhook(externalIds, spec) {
+      if (generationOf(spec) === '3') {
+        const { ids, names } = await v3Catalogue();
+        const body = subscriptionBody(spec, ids); // refuses bad events and options before any vendor call
+        // One subscription, updated in place (PUT); anything else (a V1 hook, several) is replaced: create, then delete.
+        const [only] = externalIds;
+        if (externalIds.length === 1 && only !== undefined && isV3(only)) {
+          return [subscriptionToRemote(await client.updateSubscription(v3Id(only), body), names)];
+        }
+        const created = subscriptionToRemote(await client.createSubscription(body), names);
+        for (const id of externalIds) await remove(id);
+        return [created];
+      }
       createBody(spec); // refuse bad options before any vendor call
       // Options the spec leaves out keep the replaced hook's values, which only the list tells (no get-one).
       const keepsSome = spec.options?.idUser === undefined || spec.options?.delaySeconds === undefined;
-      const previous = keepsSome ? ((await client.list()).find((h) => externalIds.includes(h.id_webhook)) ?? null) : null;
+      const previous =
+        keepsSome && externalIds.some((id) => !isV3(id))
+          ? ((await client.list()).find((h) => externalIds.includes(h.id_webhook)) ?? null)
+          : null;
       // V1 has no update: create the new hook first so no event is lost, then delete the old ones.
       const created = toRemoteWebhook(await client.create(createBody(spec, previous)));
-      for (const id of externalIds) await client.remove(id);
+      for (const id of externalIds) await remove(id);
       return [created];
     },
     async deleteWebhook(externalIds) {
-      for (const id of externalIds) await client.remove(id);
+      for (const id of externalIds) await remove(id);
     },
   };
 }

@@ -65,3 +65,43 @@ export interface PaybookV3EventWire {
   /** A missing payload reads as an empty one. */
   payload: PaybookRecordIds;
 }
+
+/**
+ * A V3 subscription as hookgraph reads it (VENDORS.md §3.2: the Postman collection shows the request, no answer). The
+ * id's field name is not documented: `id_subscription` (the path parameter's name), `id_webhook_subscription` or `id`.
+ */
+export interface PaybookSubscriptionWire {
+  id_subscription: string;
+  url: string;
+  /** Catalogue ids (`id_webhook_event`), as the subscription holds them. */
+  events: string[];
+  description: string | null;
+  id_environment: string | null;
+  /** A documented catalogue of subscription states exists, its values do not: only 0/false or a `disabled` state is read as off. */
+  disabled: boolean;
+  dt_created: string | number | null;
+  dt_modified: string | number | null;
+}
+
+/** POST/PUT /v1/webhooks/subscriptions (VENDORS.md §3.2). */
+export interface PaybookSubscriptionBody {
+  id_environment: string;
+  description: string;
+  /** Catalogue ids from GET /v1/catalogues/webhook3_events, not names. */
+  events: string[];
+  /** 1: Paybook batches events into one notification (the V3 envelope is a batch either way). */
+  group_events: 0 | 1;
+  url: string;
+}
+
+/** One entry of GET /v1/catalogues/webhook3_events. */
+export interface PaybookV3CatalogueEntry {
+  id_webhook_event: string;
+  name: string;
+}
+
+/** `id_environment` values (VENDORS.md §3.1). */
+export const PAYBOOK_ENVIRONMENTS: ReadonlyMap<string, string> = new Map([
+  ['sandbox', '574894bf7848066d138b4570'],
+  ['production', '574894bf7848066d138b4571'],
+]);

@@ -98,23 +98,111 @@ describe('Paybook connector against the sandbox', () => {
     expect(listed).toMatchObject({ status: 'FAILING', failures: 2 });
   });
 
-  it('registers V1 only: payloadVersion "3" is refused with where V3 webhooks are set up', async () => {
-    const err = (await connector()
-      .createWebhook({ ...spec, payloadVersion: '3' })
-      .catch((e: unknown) => e)) as ValidationError;
-    expect(err).toBeInstanceOf(ValidationError);
-    expect(err.message).toMatch(/Syncfy dashboard/);
-    expect(err.message).toContain('X-Hookgraph-Secret');
-    expect(err.message).not.toContain(spec.secret);
-    await expect(connector().createWebhook({ ...spec, payloadVersion: '2' })).rejects.toBeInstanceOf(ValidationError);
+  const v3 = { ...spec, events: ['credentials.created', 'documents.completed'], payloadVersion: '3' };
+
+  it('registers payloadVersion "3" as a V3 subscription: catalogue ids, environment, no custom header', async () => {
+    const [sub] = await connector().createWebhook(v3);
+    const catalogue = sandbox.requests.find((r) => r.path === '/v1/catalogues/webhook3_events');
+    expect(catalogue?.method).toBe('GET');
+    const post = sandbox.requests.at(-1);
+    expect(post).toMatchObject({ method: 'POST', path: '/v1/webhooks/subscriptions' });
+    const body = post?.body as Record<string, unknown>;
+    expect(body).toMatchObject({ url: spec.url, description: 'n', group_events: 1, id_environment: '574894bf7848066d138b4571' });
+    // Ids, not names: the two events' ids as the vendor's catalogue answered them.
+    expect(body['events']).toHaveLength(2);
+    for (const id of body['events'] as string[]) expect(id).toMatch(/^[0-9a-f]{24}$/);
+    expect(JSON.stringify(body)).not.toContain(spec.secret);
+    expect(sub).toMatchObject({ url: spec.url, events: v3.events, name: 'n', status: 'ACTIVE', payloadVersion: '3' });
+    expect(sub?.externalId).toMatch(/^v3:[0-9a-f]{24}$/);
+    // Listed beside the V1 hooks, with names again.
+    const [v1] = await connector().createWebhook(spec);
+    const listed = await connector().listWebhooks();
+    expect(listed.map((h) => [h.externalId, h.payloadVersion, h.events])).toEqual([
+      [v1?.externalId, '1', spec.events],
+      [sub?.externalId, '3', v3.events],
+    ]);
+    const sandboxEnv = await connector().createWebhook({ ...v3, options: { environment: 'SANDBOX' } });
+    expect(sandbox.requests.at(-1)?.body).toMatchObject({ id_environment: '574894bf7848066d138b4570' });
+    expect(sandboxEnv).toHaveLength(1);
+  });
+
+  it('refuses, before the vendor call that would register, events of the other version and V1-only options', async () => {
+    const refusals = [
+      { ...v3, events: ['credential_create'] },
+      { ...spec, events: ['credentials.created'] },
+      { ...v3, options: { idUser: sandbox.userOf('acme') } },
+      { ...v3, options: { delaySeconds: 5 } },
+      { ...v3, options: { environment: 'staging' } },
+      { ...spec, options: { environment: 'SANDBOX' } },
+      { ...spec, payloadVersion: '2' },
+    ];
+    for (const wrong of refusals) await expect(connector().createWebhook(wrong)).rejects.toBeInstanceOf(ValidationError);
+    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
     expect(await connector().createWebhook({ ...spec, payloadVersion: '1' })).toHaveLength(1);
-    expect(sandbox.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('updates a V3 subscription in place (PUT), replaces a V1 hook by a subscription, and deletes each by its API', async () => {
+    const [sub] = await connector().createWebhook(v3);
+    const [updated] = await connector().updateWebhook([sub?.externalId ?? ''], {
+      ...v3,
+      url: `${spec.url}2`,
+      events: ['documents.success'],
+    });
+    const put = sandbox.requests.at(-1);
+    expect(`${put?.method} ${put?.path}`).toBe(`PUT /v1/webhooks/subscriptions/${sub?.externalId.slice(3)}`);
+    expect(updated).toMatchObject({ externalId: sub?.externalId, url: `${spec.url}2`, events: ['documents.success'] });
+    const [v1] = await connector().createWebhook(spec);
+    const [moved] = await connector().updateWebhook([v1?.externalId ?? ''], v3);
+    expect(sandbox.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v1/webhooks/subscriptions',
+      `DELETE /v1/webhooks/${v1?.externalId}`,
+    ]);
+    await connector().deleteWebhook([updated?.externalId ?? '', moved?.externalId ?? '']);
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      `/v1/webhooks/${v1?.externalId}`,
+      `/v1/webhooks/subscriptions/${updated?.externalId.slice(3)}`,
+      `/v1/webhooks/subscriptions/${moved?.externalId.slice(3)}`,
+    ]);
+    expect(await connector().listWebhooks()).toEqual([]);
+  });
+
+  it('delivers V3 envelopes to subscriptions, without the secret header, and V1 bodies to V1 hooks', async () => {
+    const received: Array<{ url: string; body: string; secret: string | undefined }> = [];
+    const { createServer } = await import('node:http');
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        received.push({ url: req.url ?? '', body, secret: req.headers['x-hookgraph-secret'] as string | undefined });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (receiver.address() as { port: number }).port;
+      await connector().createWebhook({ ...v3, url: `http://127.0.0.1:${port}/hooks/v3/tok` });
+      await connector().createWebhook({ ...spec, url: `http://127.0.0.1:${port}/hooks/v1/tok` });
+      const deliveries = await sandbox.trigger('credential_create', { account: 'acme' });
+      expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
+      const v3Body = JSON.parse(received.find((r) => r.url === '/hooks/v3/tok')?.body ?? '{}');
+      expect(v3Body.events[0].header.event.name).toBe('credentials.created');
+      expect(v3Body.events[0].payload.event).toBe('credential_create');
+      expect(received.find((r) => r.url === '/hooks/v3/tok')?.secret).toBeUndefined();
+      const v1 = received.find((r) => r.url === '/hooks/v1/tok');
+      expect(JSON.parse(v1?.body ?? '{}').event).toBe('credential_create');
+      expect(v1?.secret).toBe(spec.secret);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('lists, gets by filtering the list, and deletes', async () => {
     const [hook] = await connector().createWebhook(spec);
     expect((await connector().listWebhooks()).map((h) => h.externalId)).toEqual([hook?.externalId]);
-    expect(sandbox.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/webhooks' });
+    // V1 hooks, then V3 subscriptions (none: the V3 catalogue is not read).
+    expect(sandbox.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/webhooks', 'GET /v1/webhooks/subscriptions']);
     expect((await findWebhook(connector(), hook?.externalId ?? ''))?.events).toEqual(spec.events);
     await connector().deleteWebhook([hook?.externalId ?? '', 'aaaaaaaaaaaaaaaaaaaaaaaa']);
     expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
@@ -137,11 +225,11 @@ describe('Paybook connector against the sandbox', () => {
 
   it('reads the envelope of a refusal: code as status, rid as request id, no vendor message', async () => {
     const err = (await connector()
-      .createWebhook({ ...spec, events: ['bogus'] })
+      .createWebhook({ ...spec, options: { idUser: 'not-a-paybook-user' } })
       .catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.status).toBe(400);
-    expect(err.message).not.toContain('events must be');
+    expect(err.message).not.toContain('id_user must be');
     const unauthorized = (await connector('wrong-key-789')
       .listWebhooks()
       .catch((e: unknown) => e)) as ProviderError;
