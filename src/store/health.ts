@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Dialect } from './db.js';
 import type { Database, WebhookHealthTable } from './tables.js';
 
@@ -63,6 +63,25 @@ export interface HealthOptions {
   onError?: (error: unknown) => void;
   /** @default Date.now */
   now?: () => number;
+  /** Where rows are written: the store's SQLite writer (sqlite/health-writer.ts). @default Kysely statements on `db` */
+  writes?: HealthWrites;
+}
+
+/** A webhook_health row as a flush writes it: every column given. */
+export type HealthRow = Selectable<WebhookHealthTable>;
+
+/**
+ * Where a flush's rows go: Kysely statements on the store's connection (createKyselyHealthWrites, PostgreSQL), or
+ * prepared statements on SQLite's event writer thread (sqlite/health-writer.ts via writer-thread.ts).
+ */
+export interface HealthWrites {
+  /**
+   * Adds rows to their hours (upsertAssignments), all or none of them. At most ROWS_PER_STATEMENT rows a call, one
+   * webhook each.
+   */
+  upsert(rows: readonly HealthRow[]): Promise<void>;
+  /** Deletes the hours that start before `before` (ISO). */
+  prune(before: string): Promise<void>;
 }
 
 const HOUR = 3_600_000;
@@ -71,14 +90,15 @@ const MAX_INT = 2_147_483_647;
 /** A vendor failure's message is hookgraph's own (a ProviderError's), bounded all the same. */
 export const MAX_VENDOR_ERROR_CHARS = 300;
 /**
- * Rows per upsert statement (20 parameters a row). A statement of 250 rows holds SQLite's HTTP thread ~3 ms, 1,000
- * rows 12–20 ms (bench/health-flush.ts), so a larger flush goes in several, with turns of the event loop between.
+ * Rows per upsert (a statement of 20 parameters a row on PostgreSQL; a transaction on SQLite). A 1,000-row statement
+ * held SQLite's HTTP thread 12–20 ms when it ran there, and on the writer thread it holds up the appends queued behind
+ * it, so a larger flush goes in several, with the event loop (and the writer's queue) taking turns between them.
  */
 const ROWS_PER_STATEMENT = 250;
 /** Webhook ids per read statement. */
 const IDS_PER_READ = 500;
 
-type Row = Insertable<WebhookHealthTable>;
+type Row = HealthRow;
 type CountColumn = 'deliveries' | 'accepted' | 'duplicates' | 'vendor_failures' | `refused_${HealthReason}`;
 const COUNT_COLUMNS: readonly CountColumn[] = [
   'deliveries',
@@ -87,6 +107,63 @@ const COUNT_COLUMNS: readonly CountColumn[] = [
   ...HEALTH_REASONS.map((r) => `refused_${r}` as const),
   'vendor_failures',
 ];
+type TimeColumn = 'last_delivery_at' | 'last_event_at' | 'last_vendor_error_at';
+/** The columns an upsert merges (the rest are the key and the tenant). */
+type MergedColumn = Exclude<keyof WebhookHealthTable, 'hour_start' | 'webhook_id' | 'tenant_id'>;
+/** webhook_health's columns, in the order of a row sent to SQLite's writer thread (sqlite/health-writer.ts). */
+export const HEALTH_COLUMNS: readonly (keyof WebhookHealthTable)[] = [
+  'hour_start',
+  'webhook_id',
+  'tenant_id',
+  ...COUNT_COLUMNS,
+  'last_delivery_at',
+  'last_event_at',
+  'last_vendor_error',
+  'last_vendor_error_at',
+];
+
+/**
+ * What an upsert sets on a row already there, column by column, as SQL over `webhook_health` (the row) and
+ * `excluded` (the one written): counts added, the newer of two timestamps kept, the vendor message with the newer
+ * failure time. The one definition of the merge, for the Kysely statement below and SQLite's prepared one.
+ */
+export function upsertAssignments(dialect: Dialect): Array<[column: MergedColumn, value: string]> {
+  const greatest = dialect === 'postgres' ? 'greatest' : 'max';
+  // The newer of two timestamps, either of which may be null (SQLite's max() is null if any argument is).
+  const newest = (c: TimeColumn) =>
+    `${greatest}(coalesce(webhook_health.${c}, excluded.${c}), coalesce(excluded.${c}, webhook_health.${c}))`;
+  return [
+    ...COUNT_COLUMNS.map((c): [CountColumn, string] => [c, `webhook_health.${c} + excluded.${c}`]),
+    ['last_delivery_at', newest('last_delivery_at')],
+    ['last_event_at', newest('last_event_at')],
+    // Set clauses all read the row as it was: the message goes with the newer of the two failure times.
+    [
+      'last_vendor_error',
+      'case when excluded.last_vendor_error_at is not null and (webhook_health.last_vendor_error_at is null or excluded.last_vendor_error_at >= webhook_health.last_vendor_error_at) then excluded.last_vendor_error else webhook_health.last_vendor_error end',
+    ],
+    ['last_vendor_error_at', newest('last_vendor_error_at')],
+  ];
+}
+
+/** Health's writes as Kysely statements on the store's own connection (PostgreSQL's: there a write is a round trip). */
+export function createKyselyHealthWrites(db: Kysely<Database>, dialect: Dialect): HealthWrites {
+  const onConflictSet = Object.fromEntries(upsertAssignments(dialect).map(([c, value]) => [c, sql.raw(value)])) as Record<
+    MergedColumn,
+    RawBuilder<never>
+  >;
+  return {
+    async upsert(rows) {
+      await db
+        .insertInto('webhook_health')
+        .values([...rows])
+        .onConflict((oc) => oc.columns(['hour_start', 'webhook_id']).doUpdateSet(onConflictSet))
+        .execute();
+    },
+    async prune(before) {
+      await db.deleteFrom('webhook_health').where('hour_start', '<', before).execute();
+    },
+  };
+}
 
 /** One webhook's counts since the last flush. */
 interface Tally {
@@ -129,8 +206,10 @@ export function boundVendorError(message: string): string {
  * an add: nothing on the delivery's path waits for the database), and the counts go to the `webhook_health` table,
  * one row per hour and webhook, in one upsert per flush for every webhook counted since the last (several statements
  * past ROWS_PER_STATEMENT webhooks): a flush runs `flushMs` after the first count that follows the previous one, and
- * on close. Each upsert adds to the hour's counts, so any number of replicas count into the same rows. On SQLite the
- * statement runs on the HTTP thread: a few ms for a flush of a hundred webhooks (bench/README.md).
+ * on close. Each upsert adds to the hour's counts, so any number of replicas count into the same rows. On a SQLite
+ * file the rows go to the event writer thread (`writes`, sqlite/health-writer.ts), which upserts them between two
+ * appends: the HTTP thread builds the rows and posts them, and never waits for the file's write lock
+ * (bench/README.md, "Webhook health counting").
  *
  * A crash (or a kill -9) loses the counts not yet flushed: at most the last `flushMs` (one second) of them. Health
  * is an operator's view, not a ledger; the events themselves are durable before their 200.
@@ -140,7 +219,14 @@ export function boundVendorError(message: string): string {
 export function createHealthStore(
   db: Kysely<Database>,
   dialect: Dialect,
-  { windowHours = 24, flushMs = 1_000, maxPending = 10_000, onError = () => {}, now = Date.now }: HealthOptions = {},
+  {
+    windowHours = 24,
+    flushMs = 1_000,
+    maxPending = 10_000,
+    onError = () => {},
+    now = Date.now,
+    writes = createKyselyHealthWrites(db, dialect),
+  }: HealthOptions = {},
 ) {
   const enabled = windowHours > 0;
   let pending = new Map<string, Tally>();
@@ -149,25 +235,6 @@ export function createHealthStore(
   let chain: Promise<void> = Promise.resolve();
   let prunedHour = Number.NaN;
   let closed = false;
-  const greatest = dialect === 'postgres' ? 'greatest' : 'max';
-  // The newer of two timestamps, either of which may be null (SQLite's max() is null if any argument is).
-  const newest = (column: string) =>
-    sql.raw<string | null>(
-      `${greatest}(coalesce(webhook_health.${column}, excluded.${column}), coalesce(excluded.${column}, webhook_health.${column}))`,
-    );
-  const onConflictSet = {
-    ...(Object.fromEntries(COUNT_COLUMNS.map((c) => [c, sql.raw<number>(`webhook_health.${c} + excluded.${c}`)])) as Record<
-      CountColumn,
-      RawBuilder<number>
-    >),
-    last_delivery_at: newest('last_delivery_at'),
-    last_event_at: newest('last_event_at'),
-    // Set clauses all read the row as it was: the message goes with the newer of the two failure times.
-    last_vendor_error: sql.raw<string | null>(
-      'case when excluded.last_vendor_error_at is not null and (webhook_health.last_vendor_error_at is null or excluded.last_vendor_error_at >= webhook_health.last_vendor_error_at) then excluded.last_vendor_error else webhook_health.last_vendor_error end',
-    ),
-    last_vendor_error_at: newest('last_vendor_error_at'),
-  };
 
   function schedule(): void {
     timer = setTimeout(() => void flush(), flushMs);
@@ -207,19 +274,16 @@ export function createHealthStore(
   }
 
   /**
-   * Adds rows to their hours, ROWS_PER_STATEMENT to a statement (one for any ordinary second). Between two statements
-   * the event loop takes a turn: on SQLite each runs on this thread, and deliveries go on between them. Returns how
-   * many rows were written before a statement failed, with its error, so only the rest is kept for the next flush.
+   * Adds rows to their hours, ROWS_PER_STATEMENT at a time (one upsert for any ordinary second). Between two the event
+   * loop takes a turn (an in-memory SQLite database writes on this thread; deliveries go on between them), and on the
+   * writer thread the appends sent meanwhile commit between them. Returns how many rows were written before an upsert
+   * failed, with its error, so only the rest is kept for the next flush.
    */
   async function upsert(rows: readonly Row[]): Promise<{ written: number; error?: unknown }> {
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       if (i > 0) await new Promise((turn) => setImmediate(turn));
       try {
-        await db
-          .insertInto('webhook_health')
-          .values(rows.slice(i, i + ROWS_PER_STATEMENT))
-          .onConflict((oc) => oc.columns(['hour_start', 'webhook_id']).doUpdateSet(onConflictSet))
-          .execute();
+        await writes.upsert(rows.slice(i, i + ROWS_PER_STATEMENT));
       } catch (error) {
         return { written: i, error };
       }
@@ -266,10 +330,7 @@ export function createHealthStore(
     if (hour === prunedHour) return;
     prunedHour = hour;
     try {
-      await db
-        .deleteFrom('webhook_health')
-        .where('hour_start', '<', iso(hour - windowHours * HOUR))
-        .execute();
+      await writes.prune(iso(hour - windowHours * HOUR));
     } catch (error) {
       // The next hour's first flush tries again; reads never sum hours outside the window anyway.
       onError(error);

@@ -51,10 +51,13 @@ export async function createStore({
       throw error;
     }
   }
-  // SQLite files: appends (and their fsync) run on a writer thread; PostgreSQL's wait is already off-thread.
-  const writes = db.sqlite ? createSqliteWriter(databaseUrl, db.sqlite) : createPostgresWrites(db.kysely);
-  const events = createEventStore(db.kysely, writes, { onCommit });
-  const health = createHealthStore(db.kysely, db.dialect, healthOptions);
+  // SQLite files: appends (and their fsync) run on a writer thread, and health flushes with them, so the HTTP
+  // thread never waits for the file's write lock; PostgreSQL's waits are already off-thread.
+  const sqliteWrites = db.sqlite ? createSqliteWriter(databaseUrl, db.sqlite) : null;
+  const writes = sqliteWrites ?? createPostgresWrites(db.kysely);
+  // The writes stop after health's last flush, which goes through them (close below), not with the event store.
+  const events = createEventStore(db.kysely, { ...writes, close: async () => {} }, { onCommit });
+  const health = createHealthStore(db.kysely, db.dialect, { writes: sqliteWrites?.health, ...healthOptions });
   return {
     dialect: db.dialect,
     describe: db.describe,
@@ -72,8 +75,10 @@ export async function createStore({
       await sql`select 1`.execute(db.kysely);
     },
     async close() {
+      // Appends settle first: deliveries finishing meanwhile are still counted by health's last flush.
       await events.close();
       await health.close();
+      await writes.close();
       await db.destroy();
     },
   };

@@ -3,14 +3,29 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } f
 import type { AppendedEvent, NewEvent } from '../../domain/event.js';
 import { startModuleWorker } from '../../worker-module.js';
 import type { EventWrites, PruneBatch } from '../events.js';
+import type { HealthWrites } from '../health.js';
 import { createSqliteAppender } from './appender.js';
+import { createHealthWriter, type HealthWireRow, toHealthWireRows } from './health-writer.js';
 import { fromWireResults, type PruneResult, toWireRow, type WireResult, type WireRow } from './wire-row.js';
 
-type Reply = { id: number; ok: true; result: WireResult[] | PruneResult } | { id: number; ok: false; error: string };
+/** What the thread answers: an append's results, a prune batch's, or the rows a health write touched. */
+type Result = WireResult[] | PruneResult | number;
+type Reply = { id: number; ok: true; result: Result } | { id: number; ok: false; error: string };
 
-/** What the writer thread is sent: rows to append, a prune batch (appender.ts `prune`), or 'close'. */
-export type WriterMessage = { id: number; rows: WireRow[] } | { id: number; prune: Parameters<PruneFn> } | 'close';
+/**
+ * What the writer thread is sent: rows to append, a prune batch (appender.ts `prune`), webhook health rows to add
+ * to their hours or the hours before an ISO time to delete (health-writer.ts), or 'close'.
+ */
+export type WriterMessage =
+  | { id: number; rows: WireRow[] }
+  | { id: number; prune: Parameters<PruneFn> }
+  | { id: number; health: HealthWireRow[] }
+  | { id: number; healthPrune: string }
+  | 'close';
 type PruneFn = (tenantId: string, before: string, limit: number) => PruneResult;
+
+/** SQLite's event writes, and webhook health's writes on the same connection and thread. */
+export type SqliteWrites = EventWrites & { health: HealthWrites };
 
 const toPruneBatch = ([rows, throughSeq, more, ms]: PruneResult): PruneBatch => ({ rows, throughSeq, more, ms });
 
@@ -19,10 +34,11 @@ const toPruneBatch = ([rows, throughSeq, more, ms]: PruneResult): PruneBatch => 
  * in-memory database exists only inside the connection that opened it: a connection on another thread
  * would open another, empty one. So there the appender runs on the store's own connection, in this thread.
  */
-export function createSqliteWriter(databaseUrl: string, sqlite: SqliteDatabase.Database): EventWrites {
+export function createSqliteWriter(databaseUrl: string, sqlite: SqliteDatabase.Database): SqliteWrites {
   if (!databaseUrl.endsWith(':memory:')) return createWriterThread(databaseUrl);
   // Made on the first append: an appender prepares statements against the migrated schema.
   let appender: ReturnType<typeof createSqliteAppender> | null = null;
+  const health = createHealthWriter(sqlite);
   return {
     async append(events) {
       appender ??= createSqliteAppender(sqlite);
@@ -31,6 +47,14 @@ export function createSqliteWriter(databaseUrl: string, sqlite: SqliteDatabase.D
     async pruneBatch(tenantId, before, limit) {
       appender ??= createSqliteAppender(sqlite);
       return toPruneBatch(appender.prune(tenantId, before.toISOString(), limit));
+    },
+    health: {
+      async upsert(rows) {
+        health.upsert(toHealthWireRows(rows));
+      },
+      async prune(before) {
+        health.prune(before);
+      },
     },
     async close() {},
   };
@@ -49,7 +73,7 @@ export function createWriterThread(databaseUrl: string) {
   let worker: Worker | null = null;
   let replies: MessagePort | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve(r: WireResult[] | PruneResult): void; reject(e: Error): void }>();
+  const pending = new Map<number, { resolve(r: Result): void; reject(e: Error): void }>();
 
   function start(): Worker {
     const { port1, port2 } = new MessageChannel();
@@ -89,12 +113,12 @@ export function createWriterThread(databaseUrl: string) {
   }
 
   /** Sends one message to the thread and resolves with its answer. */
-  function send(build: (id: number) => Exclude<WriterMessage, 'close'>): Promise<WireResult[] | PruneResult> {
+  function send(build: (id: number) => Exclude<WriterMessage, 'close'>): Promise<Result> {
     worker ??= start();
     const id = nextId++;
     const w = worker;
     const port = replies;
-    return new Promise<WireResult[] | PruneResult>((resolve, reject) => {
+    return new Promise<Result>((resolve, reject) => {
       const message = build(id);
       pending.set(id, { resolve, reject });
       w.ref();
@@ -136,7 +160,20 @@ export function createWriterThread(databaseUrl: string) {
     async pruneBatch(tenantId: string, before: Date, limit: number): Promise<PruneBatch> {
       return toPruneBatch((await send((id) => ({ id, prune: [tenantId, before.toISOString(), limit] }))) as PruneResult);
     },
-    /** Appends sent and not answered yet. */
+    /**
+     * Webhook health's writes (health-writer.ts), run by the writer thread between two appends like the retention
+     * batches: a flush neither waits for the write lock on the HTTP thread nor executes there (and never makes a
+     * commit wait for the lock either). What the HTTP thread pays is building the rows and posting them.
+     */
+    health: {
+      async upsert(rows) {
+        await send((id) => ({ id, health: toHealthWireRows(rows) }));
+      },
+      async prune(before) {
+        await send((id) => ({ id, healthPrune: before }));
+      },
+    } satisfies HealthWrites,
+    /** Messages (appends, prune batches, health writes) sent and not answered yet. */
     pendingCount(): number {
       return pending.size;
     },

@@ -3,7 +3,8 @@ import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import type { ProviderKey } from '../../gql/graphql';
 import { Outcome } from '../../ui/errors';
-import { VENDOR_FORMS } from './credential-forms';
+import { isMultiline, isSecret, labelFor, maxLengthOf, type DescribedField } from './credential-fields';
+import { vendorForm } from './credential-forms';
 
 const ConnectProviderMutation = graphql(`
   mutation ConsoleConnectProvider($input: ConnectProviderInput!) {
@@ -27,9 +28,13 @@ const ConnectProviderMutation = graphql(`
   }
 `);
 
+/** Prefixes the credential fields' names in the form: a vendor's field named like `baseUrl` stays its own. */
+const CREDENTIAL = 'credentials.';
+
 /**
  * Credentials for one vendor, sent once to connectProvider (which proves them with a real vendor call) and then
- * dropped: the form is reset on success and the gateway never sends them back.
+ * dropped: the form is reset on success and the gateway never sends them back. Its fields are the schema's
+ * (credential-forms.ts): a vendor with a @oneOf credentials input offers its branches as a choice.
  */
 export function ConnectForm({
   provider,
@@ -41,53 +46,65 @@ export function ConnectForm({
   onDone(): void;
 }) {
   const id = useId();
-  const vendor = VENDOR_FORMS[provider];
+  const vendor = vendorForm(provider);
   const [variant, setVariant] = useState(0);
   const [{ data, error, fetching }, connect] = useMutation(ConnectProviderMutation);
-  const chosen = vendor.forms[variant] ?? vendor.forms[0]!;
+  const chosen = vendor.branches[variant] ?? vendor.branches[0];
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (!chosen) return;
     const formElement = event.currentTarget;
     const values = new FormData(formElement);
-    const value = (name: string) => String(values.get(name) ?? '').trim();
-    const baseUrl = value('baseUrl');
+    const value = (name: string) => {
+      const v = values.get(name);
+      return typeof v === 'string' ? v : '';
+    };
+    const baseUrl = value('baseUrl').trim();
+    const credentials = vendor.toInput(chosen, (name) => value(`${CREDENTIAL}${name}`));
     const result = await connect(
-      { input: { provider, credentials: chosen.toInput(value), ...(baseUrl ? { baseUrl } : {}) } },
+      { input: { provider, credentials, ...(baseUrl ? { baseUrl } : {}) } },
       { additionalTypenames: ['ProviderConnection', 'Provider'] },
     );
     if (result.data?.connectProvider.__typename === 'ConnectProviderSuccess') {
+      // Secrets are not shown again, not even while the card closes.
       formElement.reset();
       onDone();
     }
   };
 
+  if (!chosen) {
+    // Not reached with the schema the console was built from: its type check refuses a vendor without a form.
+    return (
+      <p className="error" role="alert">
+        This console cannot enter {provider.toLowerCase()} credentials: connect it through the API.
+      </p>
+    );
+  }
+
+  // What the chosen branch is (its input's description), else what the choice is about.
+  const help = `${id}-choice-help`;
+  const helpText = chosen.description ?? vendor.choice?.description ?? null;
   return (
     <form className="card-form" onSubmit={submit} aria-label={`Connect ${provider.toLowerCase()}`}>
-      {vendor.forms.length > 1 && (
-        <fieldset>
+      {vendor.branches.length > 1 && (
+        <fieldset aria-describedby={helpText ? help : undefined}>
           <legend>Sign in with</legend>
-          {vendor.forms.map((f, i) => (
-            <label key={f.label} className="check">
-              <input type="radio" name={`${id}-variant`} checked={i === variant} onChange={() => setVariant(i)} />
-              {f.label}
+          {vendor.branches.map((branch, i) => (
+            <label key={branch.key ?? branch.label} className="check">
+              <input type="radio" name={`${id}-branch`} value={branch.key ?? ''} checked={i === variant} onChange={() => setVariant(i)} />
+              {branch.label}
             </label>
           ))}
+          {helpText && (
+            <p id={help} className="muted small">
+              {helpText}
+            </p>
+          )}
         </fieldset>
       )}
       {chosen.fields.map((field) => (
-        <div className="field" key={`${variant}-${field.name}`}>
-          <label htmlFor={`${id}-${field.name}`}>{field.label}</label>
-          <input
-            id={`${id}-${field.name}`}
-            name={field.name}
-            type={field.secret ? 'password' : 'text'}
-            autoComplete="off"
-            spellCheck={false}
-            required
-            maxLength={4096}
-          />
-        </div>
+        <CredentialInput key={`${chosen.key}-${field.name}`} field={field} id={`${id}-${chosen.key ?? ''}-${field.name}`} />
       ))}
       <div className="field">
         <label htmlFor={`${id}-baseUrl`}>Base URL{defaultBaseUrl ? ' (optional)' : ''}</label>
@@ -110,5 +127,38 @@ export function ConnectForm({
       </div>
       <Outcome error={error} result={data?.connectProvider} />
     </form>
+  );
+}
+
+/**
+ * One credential: a label from its name, its schema description as help, masked unless it is an identifier or an
+ * address, and never filled in by the browser. A PEM key is a textarea (it spans lines); it is cleared with the rest.
+ */
+function CredentialInput({ field, id }: { field: DescribedField; id: string }) {
+  const help = field.description ? `${id}-help` : undefined;
+  const secret = isSecret(field);
+  const common = {
+    id,
+    name: `${CREDENTIAL}${field.name}`,
+    required: field.required,
+    maxLength: maxLengthOf(field),
+    spellCheck: false,
+    autoCapitalize: 'off',
+    'aria-describedby': help,
+  } as const;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {labelFor(field.name)}
+        {field.required ? '' : ' (optional)'}
+      </label>
+      {isMultiline(field) ? (
+        <textarea {...common} rows={6} autoComplete="off" />
+      ) : (
+        // new-password: Chrome fills saved passwords into type=password fields despite autocomplete=off.
+        <input {...common} type={secret ? 'password' : 'text'} autoComplete={secret ? 'new-password' : 'off'} />
+      )}
+      {help && <small id={help}>{field.description}</small>}
+    </div>
   );
 }

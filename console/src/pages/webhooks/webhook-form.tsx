@@ -56,6 +56,11 @@ const PAYLOAD_VERSIONS: Partial<Record<ProviderKey, { value: string; label: stri
     { value: '4', label: 'v4 (JSON)' },
     { value: '1', label: 'v1 (form-encoded)' },
   ],
+  // Each has its own event names (the catalogue marks the V3 ones); the vendor default is V1.
+  PAYBOOK: [
+    { value: '1', label: 'V1 webhook' },
+    { value: '3', label: 'V3 subscription' },
+  ],
 };
 
 /**
