@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { leftover } from '../utils/leftovers.js';
+import { expectAccessible } from './axe.js';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from './chromium.js';
 import { ensureConsoleBuilt } from './console-setup.js';
 
@@ -13,14 +12,6 @@ import { ensureConsoleBuilt } from './console-setup.js';
  * SuperOffice connected through its `oauth` branch in a real Chromium, against a real gateway and the sandbox
  * SuperOffice; afterwards no secret is anywhere in the page.
  */
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeResults {
-  passes: unknown[];
-  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-}
-type AxeWindow = typeof globalThis & { axe?: { run(context: unknown, options: unknown): Promise<AxeResults> } };
 
 describe.runIf(chromiumAvailable())('the console connect form from the @oneOf credentials input', { timeout: 90_000 }, () => {
   let t: TestApp;
@@ -36,26 +27,6 @@ describe.runIf(chromiumAvailable())('the console connect form from the @oneOf cr
   }, 240_000);
 
   const visible = (locator: Locator, timeout = 20_000) => locator.first().waitFor({ state: 'visible', timeout });
-
-  /** axe-core on the page as it is: no serious or critical violation (as test/browser/console.test.ts checks). */
-  async function accessible(page: Page, label: string): Promise<void> {
-    // The page's CSP refuses inline scripts: DevTools' evaluation is not subject to it.
-    if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as AxeWindow).axe;
-      if (!axe) throw new Error('axe-core did not load');
-      const results = await axe.run(document, { resultTypes: ['violations'] });
-      if (results.passes.length < 10) throw new Error(`axe-core checked only ${results.passes.length} rules`);
-      return results.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-      }));
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious, `${label}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-  }
 
   /** The text of the elements `locator`'s aria-describedby names: what a screen reader reads after the label. */
   const describedBy = (locator: Locator) =>
@@ -106,7 +77,7 @@ describe.runIf(chromiumAvailable())('the console connect form from the @oneOf cr
     ]);
     expect(await choice.getByRole('radio', { name: 'Access token' }).isChecked()).toBe(true);
     expect(await describedBy(choice)).toMatch(/^An OAuth access token \(alone, or with what renews it\)/);
-    await accessible(page, 'Providers (SuperOffice form, access token branch)');
+    await expectAccessible(page, 'Providers (SuperOffice form, access token branch)');
     const fieldNames = () =>
       form.locator('input:not([type=radio]), textarea').evaluateAll((els) => els.map((el) => el.getAttribute('name')));
     expect(await fieldNames()).toEqual(['credentials.accessToken', 'baseUrl']);
@@ -160,7 +131,7 @@ describe.runIf(chromiumAvailable())('the console connect form from the @oneOf cr
     await visible(form.getByRole('alert').filter({ hasText: '(baseUrl)' }), 15_000);
     expect(await t.app.services.store.connections.get(tenant.id, 'SUPEROFFICE')).toBeNull();
     await form.getByLabel('Base URL').fill(baseUrl);
-    await accessible(page, 'Providers (SuperOffice OAuth form)');
+    await expectAccessible(page, 'Providers (SuperOffice OAuth form)');
     await form.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-connect-1-oauth-form.png'), fullPage: true });
 
@@ -191,7 +162,7 @@ describe.runIf(chromiumAvailable())('the console connect form from the @oneOf cr
     ).toEqual(['', '']);
     await card.getByRole('button', { name: 'Cancel' }).click();
     await page.screenshot({ path: join(SCREENSHOTS, 'console-connect-2-connected.png'), fullPage: true });
-    await accessible(page, 'Providers (SuperOffice connected)');
+    await expectAccessible(page, 'Providers (SuperOffice connected)');
     expect(problems).toEqual([]);
     await context.close();
   });

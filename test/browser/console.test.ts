@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { hookgraph, scratch } from '../cli/run.js';
 import { startTestApp, type TestApp, type TestTenant } from '../utils/app.js';
 import { gqlData } from '../utils/graphql.js';
 import { leftover } from '../utils/leftovers.js';
+import { expectAccessible } from './axe.js';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from './chromium.js';
 import { ensureConsoleBuilt } from './console-setup.js';
 
@@ -20,8 +20,6 @@ import { ensureConsoleBuilt } from './console-setup.js';
  * The web console (console/, served from dist/console/ at /console/) in a real Chromium, against a real gateway with
  * the sandbox vendors: signed in with the link `hookgraph console` prints, under the page's own CSP.
  */
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const TRIGGER = `mutation ($provider: ProviderKey!, $eventType: String!) { triggerSandboxEvent(provider: $provider, eventType: $eventType) {
   __typename ... on TriggerSandboxEventSuccess { data { status } } ... on Error { message } } }`;
@@ -75,13 +73,6 @@ interface Timing {
   signInAt?: number;
   providersAt?: number;
 }
-
-/** The axe-core results this test reads. */
-interface AxeResults {
-  passes: unknown[];
-  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-}
-type AxeWindow = typeof globalThis & { axe?: { run(context: unknown, options: unknown): Promise<AxeResults> } };
 
 // Each test drives a real browser through several pages (and axe-core): more than the suite's default 20 s under load.
 describe.runIf(chromiumAvailable())('the web console at /console/, in a real browser (issue 17)', { timeout: 90_000 }, () => {
@@ -155,26 +146,6 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
   }
 
   const timing = (page: Page) => page.evaluate(() => (globalThis as typeof globalThis & { __timing?: Timing }).__timing ?? {});
-
-  /** axe-core on the page as it is: no serious or critical violation. */
-  async function accessible(page: Page, label: string): Promise<void> {
-    // The page's CSP refuses inline scripts (what page.addScriptTag adds): DevTools' evaluation is not subject to it.
-    if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as AxeWindow).axe;
-      if (!axe) throw new Error('axe-core did not load');
-      const results = await axe.run(document, { resultTypes: ['violations'] });
-      if (results.passes.length < 10) throw new Error(`axe-core checked only ${results.passes.length} rules`);
-      return results.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-      }));
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious, `${label}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-  }
 
   async function shoot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
@@ -309,7 +280,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await expect.poll(() => opened.problems.some((p) => p.includes('Content Security Policy'))).toBe(true);
     opened.problems.splice(0);
     await shoot(page, '1-providers');
-    await accessible(page, 'Providers (acme)');
+    await expectAccessible(page, 'Providers (acme)');
     expect(opened.problems).toEqual([]);
     await opened.context.close();
   });
@@ -333,7 +304,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     const mine = await gqlData<{ providers: Array<{ connection: unknown }> }>(t.url, acme.key, CONNECTED);
     expect(mine.providers.filter((p) => p.connection)).toEqual([]);
     await shoot(page, '2-sandbox-connected');
-    await accessible(page, 'Providers (globex, connected)');
+    await expectAccessible(page, 'Providers (globex, connected)');
     expect(session.problems).toEqual([]);
   });
 
@@ -341,7 +312,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     const { page } = session;
     await nav(page, 'Webhooks').click();
     await visible(page.getByRole('heading', { level: 1, name: 'Webhooks' }));
-    await accessible(page, 'Webhooks (empty)');
+    await expectAccessible(page, 'Webhooks (empty)');
     await page.getByRole('button', { name: 'New webhook' }).click();
     const form = page.getByRole('form', { name: 'New webhook' });
     await form.getByLabel('Provider').selectOption('SUPEROFFICE');
@@ -349,7 +320,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await form.getByLabel('Search SuperOffice events').fill('contact.created');
     await form.getByRole('checkbox', { name: /^contact\.created/ }).check();
     await shoot(page, '3-webhook-picker');
-    await accessible(page, 'Webhooks (picker)');
+    await expectAccessible(page, 'Webhooks (picker)');
     await form.getByRole('button', { name: 'Create with 1 event' }).click();
     await visible(page.getByRole('rowheader', { name: 'console-contacts' }), 15_000);
     const { webhooks } = await gqlData<{ webhooks: { edges: Array<{ node: { name: string; status: string } }> } }>(
@@ -359,7 +330,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     );
     expect(webhooks.edges.map((e) => e.node.name)).toEqual(['console-contacts']);
     await shoot(page, '4-webhooks');
-    await accessible(page, 'Webhooks (one)');
+    await expectAccessible(page, 'Webhooks (one)');
     expect(session.problems).toEqual([]);
   });
 
@@ -401,7 +372,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await textOf(page.locator('ol.events > li').first()).toContain('contact.created');
     expect((await liveList(page)).ids).toEqual(await newestIds(1));
     await shoot(page, '5-live');
-    await accessible(page, 'Live events');
+    await expectAccessible(page, 'Live events');
 
     // Away from the page while an event arrives: back on it, the event is replayed from the stored cursor.
     await page.goto('about:blank');
@@ -431,11 +402,11 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     expect(events.edges.length).toBeGreaterThanOrEqual(3);
     await countOf(page.locator('ol.events > li'), events.edges.length);
     await shoot(page, '7-history');
-    await accessible(page, 'History');
+    await expectAccessible(page, 'History');
     await nav(page, 'Access').click();
     await visible(page.getByRole('heading', { level: 1, name: 'Access' }));
     await shoot(page, '8-access');
-    await accessible(page, 'Access');
+    await expectAccessible(page, 'Access');
     expect(session.problems).toEqual([]);
   });
 
@@ -491,7 +462,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
       '1 × bad signature bad_signature',
     ]);
     await shoot(page, '14-webhook-health');
-    await accessible(page, 'Webhooks (health)');
+    await expectAccessible(page, 'Webhooks (health)');
 
     // SuperOffice refuses the next list of hooks: the status shown is the last known one, and says since when.
     const faultAt = Date.now();
@@ -504,7 +475,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     expect(asOf).toBeLessThanOrEqual(faultAt);
     await textOf(row.locator('.pill')).toBe('active');
     await shoot(page, '15-webhook-status-stale');
-    await accessible(page, 'Webhooks (stale status)');
+    await expectAccessible(page, 'Webhooks (stale status)');
     // Asked again, the vendor answers: the note goes.
     await page.getByRole('button', { name: 'Refresh' }).click();
     await countOf(row.locator('.stale'), 0);
@@ -520,7 +491,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     expect((await webhookState()).status).toBe('DISABLED');
     await visible(row.getByRole('button', { name: 'Resume console-contacts', exact: true }));
     await shoot(page, '16-webhook-paused');
-    await accessible(page, 'Webhooks (paused)');
+    await expectAccessible(page, 'Webhooks (paused)');
 
     // Keyboard: focus the button and press Enter.
     await row.getByRole('button', { name: 'Resume console-contacts', exact: true }).focus();
@@ -556,7 +527,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await page.getByRole('button', { name: 'Refresh' }).click();
     await textOf(row.locator('.vendor-failure')).toMatch(new RegExp(`^${failuresBefore + 1} failed vendor calls?; last .+: \\S`));
     await shoot(page, '18-rotate-refused');
-    await accessible(page, 'Webhooks (rotate refused)');
+    await expectAccessible(page, 'Webhooks (rotate refused)');
 
     await grace.fill('2');
     await panel.getByRole('button', { name: 'Rotate', exact: true }).click();
@@ -564,7 +535,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await visible(panel.getByRole('group', { name: 'Rotate now? The old delivery URL stops working after 2 hours.' }));
     expect((await webhookState()).deliveryUrl).toBe(oldUrl);
     await shoot(page, '19-rotate-confirm');
-    await accessible(page, 'Webhooks (rotate, confirm)');
+    await expectAccessible(page, 'Webhooks (rotate, confirm)');
     await panel.getByRole('button', { name: 'Yes, rotate' }).click();
 
     const shown = panel.getByLabel('New delivery URL');
@@ -577,7 +548,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await textOf(row.locator('details code.break')).toBe(newUrl);
     await visible(panel.getByText(/The old URL and secret are accepted until /));
     await shoot(page, '20-rotated');
-    await accessible(page, 'Webhooks (rotated)');
+    await expectAccessible(page, 'Webhooks (rotated)');
     await panel.getByRole('button', { name: 'Close' }).click();
     await countOf(page.getByRole('region', { name: 'Rotate the secret of console-contacts' }), 0);
 
@@ -633,7 +604,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     expect(await atVendor()).toBe('renamed at the vendor');
     await report.scrollIntoViewIfNeeded();
     await shoot(page, '22-sync-dry-run');
-    await accessible(page, 'Webhooks (sync dry run)');
+    await expectAccessible(page, 'Webhooks (sync dry run)');
 
     await panel.getByRole('button', { name: 'Repair', exact: true }).click();
     await visible(report.getByRole('heading', { name: 'Repaired (1)' }), 15_000);
@@ -641,7 +612,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await textOf(report.getByRole('heading', { name: 'Repaired (1)' }).locator('xpath=following-sibling::ul[1]')).toBe('console-contacts');
     expect(await atVendor()).toBe('console-contacts');
     await shoot(page, '23-sync-repaired');
-    await accessible(page, 'Webhooks (sync repaired)');
+    await expectAccessible(page, 'Webhooks (sync repaired)');
 
     // Repaired: another dry run finds nothing, and deliveries verify again (the vendor holds hookgraph's secret).
     await panel.getByRole('button', { name: 'Dry run', exact: true }).click();
@@ -662,7 +633,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     const { webhooks } = await gqlData<{ webhooks: { edges: unknown[] } }>(t.url, globex.key, WEBHOOKS);
     expect(webhooks.edges).toEqual([]);
     await shoot(page, '9-webhook-deleted');
-    await accessible(page, 'Webhooks (deleted)');
+    await expectAccessible(page, 'Webhooks (deleted)');
     expect(session.problems).toEqual([]);
     await session.context.close();
   });
@@ -680,7 +651,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     await visible(page.getByRole('heading', { level: 1, name: 'Sign in to hookgraph' }));
     figures.signInMs = Math.round((await timing(page)).signInAt ?? Number.NaN);
     await shoot(page, '10-sign-in');
-    await accessible(page, 'Sign in');
+    await expectAccessible(page, 'Sign in');
     await page.getByLabel('API key').fill(readKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await textOf(page.locator('.viewer')).toContain('acme · API key · READ');
@@ -691,7 +662,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     // SUBSCRIBE is not READ: no Live events.
     await countOf(nav(page, 'Live events'), 0);
     await shoot(page, '11-read-only-providers');
-    await accessible(page, 'Providers (READ)');
+    await expectAccessible(page, 'Providers (READ)');
     await nav(page, 'Webhooks').click();
     await visible(page.getByText('No webhooks.'));
     await countOf(page.getByRole('button', { name: mutations }), 0);
