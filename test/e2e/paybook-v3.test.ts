@@ -93,6 +93,14 @@ describe('Paybook V3 subscriptions (payloadVersion "3") end to end against the s
       field: 'events',
     });
     expect(await create({ events: ['credentials.created'] })).toMatchObject({ __typename: 'ValidationError', field: 'events' });
+    expect(await create({ events: ['credentials.created'], payloadVersion: '3', options: { environment: 'x'.repeat(33) } })).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'options.environment',
+    });
+    expect(await create({ events: ['credentials.created'], payloadVersion: '3', options: { environment: 'staging' } })).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'environment',
+    });
   });
 
   it('stores a sandbox event delivered to the subscription as a V3 envelope, and the V1 hook gets its own', async () => {

@@ -166,6 +166,39 @@ describe('Paybook connector against the sandbox', () => {
     expect(await connector().listWebhooks()).toEqual([]);
   });
 
+  it('refuses a V3 answer it cannot trust as a whole (unreadable), and reads hostile catalogue names as plain keys', async () => {
+    const envelope = (response: unknown) => JSON.stringify({ rid: 'r', code: 200, errors: null, status: true, message: null, response });
+    const sub = (events: unknown[]) => ({ id_subscription: 'a'.repeat(24), url: spec.url, events, description: 'd' });
+    // The V1 list passes (skip: 1); the subscription list answers the hostile body.
+    for (const hostile of [
+      [sub(Array.from({ length: 201 }, () => 'e'))],
+      [sub([null])],
+      [{ url: spec.url, events: [] }],
+      { not: 'a list' },
+    ]) {
+      sandbox.injectFault({ method: 'GET', skip: 1, rawBody: envelope(hostile) });
+      const err = await connector()
+        .listWebhooks()
+        .catch((e: unknown) => e);
+      expect(err, JSON.stringify(hostile).slice(0, 80)).toBeInstanceOf(ProviderError);
+      expect((err as Error).message).toMatch(/could not read/);
+      sandbox.clearFaults();
+    }
+    // A catalogue naming `__proto__` and `constructor`: names and ids are Map keys, nothing else.
+    sandbox.injectFault({ method: 'GET', skip: 1, rawBody: envelope([sub(['__proto__', 'constructor'])]) });
+    sandbox.injectFault({
+      method: 'GET',
+      skip: 2,
+      rawBody: envelope([
+        { id_webhook_event: '__proto__', name: 'constructor' },
+        { id_webhook_event: 'constructor', name: '__proto__' },
+      ]),
+    });
+    const [listed] = await connector().listWebhooks();
+    expect(listed?.events).toEqual(['constructor', '__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('delivers V3 envelopes to subscriptions, without the secret header, and V1 bodies to V1 hooks', async () => {
     const received: Array<{ url: string; body: string; secret: string | undefined }> = [];
     const { createServer } = await import('node:http');
