@@ -45,7 +45,8 @@ export function createConsoleClient(credential: Credential): ConsoleClient {
         active = null;
         if (disposed) return;
         if (isCloseEvent(event) && REFUSED.has(event.code)) socket.refused(event.reason || 'the gateway refused this credential');
-        else socket.lost(isCloseEvent(event) && event.reason ? event.reason : 'the connection to the gateway was lost');
+        // A dropped network closes without a reason (1006): the banner then says just that the connection was lost.
+        else socket.lost(isCloseEvent(event) ? event.reason : '');
       },
     },
   });

@@ -34,7 +34,7 @@ export function ConnectionBanner() {
   if (state === 'lost') {
     return (
       <div className="banner" role="alert">
-        Connection to the gateway lost ({reason}). Reconnecting; live events resume where they stopped.
+        Connection to the gateway lost{reason ? ` (${reason})` : ''}. Reconnecting; live events resume where they stopped.
       </div>
     );
   }

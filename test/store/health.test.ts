@@ -146,6 +146,13 @@ describe.each(backends)('webhook health in the store on %s', (backend) => {
     expect((await readOne(w))?.vendorFailures).toBe(3);
   });
 
+  it('keeps a message with quotes, braces, commas, backslashes and the word NULL as it was', async () => {
+    const w = webhook();
+    const message = 'ROOTFI said "no", {x}\\y NULL \'z\'';
+    await store.health.recordVendorFailure(w.tenantId, w.id, message);
+    expect((await readOne(w))?.lastVendorError).toBe(message);
+  });
+
   it('clamps sums to a GraphQL Int', async () => {
     const w = webhook();
     const hour = Math.floor(clock / HOUR) * HOUR;
