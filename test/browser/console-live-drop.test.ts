@@ -8,6 +8,7 @@ import { leftover } from '../utils/leftovers.js';
 import { expectAccessible } from './axe.js';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from './chromium.js';
 import { ensureConsoleBuilt } from './console-setup.js';
+import { liveList, newestEventIds } from './live-page.js';
 
 /*
  * The Live events page across a dropped connection: the browser reaches the gateway through a loopback TCP proxy that
@@ -19,7 +20,6 @@ import { ensureConsoleBuilt } from './console-setup.js';
 const CREATE = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { __typename ... on Error { message } } }`;
 const TRIGGER = `mutation { triggerSandboxEvent(provider: SUPEROFFICE, eventType: "contact.created") {
   __typename ... on TriggerSandboxEventSuccess { data { status } } ... on Error { message } } }`;
-const LAST_EVENTS = '{ events(last: 20) { edges { node { id } } } }';
 
 interface Proxy {
   /** `http://127.0.0.1:<port>`: the gateway, through the proxy. */
@@ -99,23 +99,7 @@ describe.runIf(chromiumAvailable())('the console Live page across a dropped conn
     expect(triggerSandboxEvent).toEqual({ __typename: 'TriggerSandboxEventSuccess', data: [{ status: 200 }] });
   }
 
-  /** The tenant's newest `n` event ids, newest first (the live list's order). */
-  async function newestIds(n: number): Promise<string[]> {
-    const { events } = await gqlData<{ events: { edges: Array<{ node: { id: string } }> } }>(t.url, tenant.key, LAST_EVENTS);
-    return events.edges
-      .map((e) => e.node.id)
-      .slice(-n)
-      .reverse();
-  }
-
-  /** The ids the live page holds (stored with its cursor), and how many items it shows. */
-  async function liveList(page: Page): Promise<{ ids: string[]; shown: number }> {
-    const ids = await page.evaluate(() => {
-      const stored = JSON.parse(sessionStorage.getItem('hookgraph.live.v1') ?? '{"events":[]}') as { events: Array<{ id: string }> };
-      return stored.events.map((e) => e.id);
-    });
-    return { ids, shown: await page.locator('ol.events > li').count() };
-  }
+  const newestIds = (n: number) => newestEventIds(t.url, tenant.key, n);
 
   const shownCount = (page: Page, n: number, timeout = 20_000) =>
     expect.poll(() => page.locator('ol.events > li').count(), { timeout, interval: 100 }).toBe(n);

@@ -15,6 +15,7 @@ import { leftover } from '../utils/leftovers.js';
 import { expectAccessible } from './axe.js';
 import { chromiumAvailable, launchChromium, SCREENSHOTS } from './chromium.js';
 import { ensureConsoleBuilt } from './console-setup.js';
+import { liveList, newestEventIds } from './live-page.js';
 
 /*
  * The web console (console/, served from dist/console/ at /console/) in a real Chromium, against a real gateway with
@@ -343,23 +344,7 @@ describe.runIf(chromiumAvailable())('the web console at /console/, in a real bro
     expect(triggerSandboxEvent).toEqual({ __typename: 'TriggerSandboxEventSuccess', data: [{ status: 200 }] });
   }
 
-  /** The newest `n` event ids of globex's log, newest first (the live list's order). */
-  async function newestIds(n: number): Promise<string[]> {
-    const { events } = await gqlData<{ events: { edges: Array<{ node: { id: string } }> } }>(t.url, globex.key, LAST_EVENTS);
-    return events.edges
-      .map((e) => e.node.id)
-      .slice(-n)
-      .reverse();
-  }
-
-  /** The ids on the live page (as stored with its cursor) and the number of list items shown. */
-  async function liveList(page: Page): Promise<{ ids: string[]; shown: number }> {
-    const ids = await page.evaluate(() => {
-      const stored = JSON.parse(sessionStorage.getItem('hookgraph.live.v1') ?? '{"events":[]}') as { events: Array<{ id: string }> };
-      return stored.events.map((e) => e.id);
-    });
-    return { ids, shown: await page.locator('ol.events > li').count() };
-  }
+  const newestIds = (n: number) => newestEventIds(t.url, globex.key, n);
 
   it('shows a sandbox event arriving live, and resumes after leaving and reloading with no gap and no duplicate', async () => {
     const { page } = session;
