@@ -111,6 +111,40 @@ export function driftReasons(w: StoredWebhook, hooks: readonly RemoteWebhook[], 
   return reasons;
 }
 
+/** Rows read per query while gathering a tenant's webhooks for reconciliation. */
+const PAGE = 1_000;
+
+/**
+ * The rows reconciliation looks at: every live webhook of the provider and every deleted one whose delete is pending
+ * (all of them, page by page: a fixed cap would leave the newest webhooks out once a tenant had that many rows,
+ * deleted ones included), and the deleted webhooks the vendor's hooks point at by their delivery URL, to re-adopt.
+ * Other deleted rows are skipped by reconciliation anyway, so they are never read: their number grows without bound.
+ */
+async function webhooksToReconcile(
+  store: SyncDeps['store'],
+  tenantId: string,
+  provider: ProviderKey,
+  remote: readonly RemoteWebhook[],
+): Promise<StoredWebhook[]> {
+  const rows: StoredWebhook[] = [];
+  for (let after: { createdAt: string; id: string } | null = null; ; ) {
+    const page = await store.webhooks.list(tenantId, { provider, pendingDeleted: true, after, limit: PAGE });
+    rows.push(...page);
+    const last = page.at(-1);
+    if (page.length < PAGE || last === undefined) break;
+    after = { createdAt: last.createdAt.toISOString(), id: last.id };
+  }
+  const known = new Set(rows.map((w) => w.id));
+  const pointedAt = [...new Set(remote.map((r) => webhookIdOfDeliveryUrl(r.url)))].filter(
+    (id): id is string => id !== null && !known.has(id),
+  );
+  for (let i = 0; i < pointedAt.length; i += PAGE) {
+    const found = await store.webhooks.getMany(tenantId, pointedAt.slice(i, i + PAGE));
+    rows.push(...found.filter((w) => w.provider === provider));
+  }
+  return rows;
+}
+
 /**
  * Reconciles one tenant's webhooks of one provider with the vendor's complete list, never destroying on thin
  * evidence: a webhook absent from one list is only *missing*; it becomes DELETED once a single-item GET confirms the
@@ -130,7 +164,7 @@ export async function reconcile(
   const { store } = deps;
   const remote = await connector.listWebhooks();
   const checkedAt = now();
-  const ours = await store.webhooks.list(tenantId, { provider, includeDeleted: true, limit: 10_000 });
+  const ours = await webhooksToReconcile(store, tenantId, provider, remote);
   const report: SyncReport = {
     provider,
     dryRun,
@@ -146,9 +180,10 @@ export async function reconcile(
 
   // Each vendor hook to its webhook: by the delivery URL it points at (whatever our records say), else by its id.
   const byId = new Map(ours.map((w) => [w.id, w]));
+  const byExternalId = new Map(ours.flatMap((w) => w.externalIds.map((id) => [id, w] as const)));
   const hooksOf = new Map<string, RemoteWebhook[]>();
   for (const r of remote) {
-    const target = byId.get(webhookIdOfDeliveryUrl(r.url) ?? '') ?? ours.find((w) => w.externalIds.includes(r.externalId));
+    const target = byId.get(webhookIdOfDeliveryUrl(r.url) ?? '') ?? byExternalId.get(r.externalId);
     if (!target) {
       report.unmanaged.push(r);
       continue;

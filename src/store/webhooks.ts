@@ -151,19 +151,30 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
         .execute();
       return rows.map(toWebhook);
     },
-    /** Lists a tenant's webhooks, oldest first, keyset-paged by (created_at, id). */
+    /**
+     * Lists a tenant's webhooks, oldest first, keyset-paged by (created_at, id). Deleted ones only with
+     * `includeDeleted`, or, with `pendingDeleted`, those whose delete is still to be finished at the vendor.
+     */
     async list(
       tenantId: string,
       {
         provider,
         includeDeleted = false,
+        pendingDeleted = false,
         after,
         limit,
-      }: { provider?: ProviderKey | null; includeDeleted?: boolean; after?: { createdAt: string; id: string } | null; limit: number },
+      }: {
+        provider?: ProviderKey | null;
+        includeDeleted?: boolean;
+        pendingDeleted?: boolean;
+        after?: { createdAt: string; id: string } | null;
+        limit: number;
+      },
     ): Promise<StoredWebhook[]> {
       let q = db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId);
       if (provider) q = q.where('provider', '=', provider);
-      if (!includeDeleted) q = q.where('deleted_at', 'is', null);
+      if (!includeDeleted && pendingDeleted) q = q.where((eb) => eb.or([eb('deleted_at', 'is', null), eb('pending', 'is not', null)]));
+      else if (!includeDeleted) q = q.where('deleted_at', 'is', null);
       if (after) {
         const { createdAt, id } = after;
         q = q.where((eb) => eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]));

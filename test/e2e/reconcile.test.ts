@@ -216,4 +216,38 @@ describe('reconciliation never destroys on thin evidence, and repairs on request
       lastVendorError: 'the vendor reports the webhook failing (too many delivery errors)',
     });
   });
+
+  it('reconciles the newest webhook of a tenant with more than 10,000 rows (deleted ones included): its drift, not an unmanaged hook', async () => {
+    const other = await t.tenant('reconcile-many');
+    await t.connectSandbox(other, 'ROOTFI');
+    // 10,050 deleted webhooks first (the store's rows only: nothing at the vendor), then one real one, the newest.
+    const rows = t.app.services.store.webhooks;
+    const started = performance.now();
+    for (let i = 0; i < 10_050; i++) {
+      const id = crypto.randomUUID();
+      await rows.insert(
+        { id, tenantId: other.id, provider: 'ROOTFI', name: `old ${i}`, events: ['SYNC_COMPLETED'], payloadVersion: null },
+        'DELETED',
+      );
+      await rows.update(other.id, id, { deleted: true });
+      // An in-memory store answers without a turn of the event loop: let the gateway's sockets and timers run.
+      if (i % 200 === 0) await new Promise((turn) => setImmediate(turn));
+    }
+    console.log(`[reconcile.test] 10,050 deleted rows in ${Math.round(performance.now() - started)} ms`);
+    const { createWebhook } = await gqlData(t.url, other.key, CreateWebhookDocument, {
+      input: { provider: 'ROOTFI', events: ['CONNECTION_CHANGED'] },
+    });
+    if (createWebhook.__typename !== 'CreateWebhookSuccess') throw new Error(createWebhook.__typename);
+    const w = createWebhook.data;
+    // Re-pointed at the vendor: drift on this webhook, not an unmanaged hook nobody owns.
+    const rf = await t.app.services.connections.connector(other.id, 'ROOTFI');
+    const url = w.deliveryUrl.replace(/[A-Za-z0-9_-]{8}$/, 'ZZZZZZZZ');
+    await rf.updateWebhook(w.externalIds, { url, events: ['CONNECTION_CHANGED'], name: w.name, secret: 'x', payloadVersion: null });
+    const { syncWebhooks } = await gqlData(t.url, other.key, SyncWebhooksDocument, { provider: 'ROOTFI', dryRun: true });
+    if (syncWebhooks.__typename !== 'SyncWebhooksSuccess') throw new Error(syncWebhooks.__typename);
+    const report = syncWebhooks.data[0];
+    expect(report?.drifted.map((d) => d.webhook.id)).toEqual([w.id]);
+    expect(report?.unmanaged).toEqual([]);
+    expect(report?.deleted).toEqual([]);
+  }, 120_000);
 });
