@@ -48,6 +48,12 @@ async function recordingFailure<T>(store: Store, w: StoredWebhook, call: () => P
   }
 }
 
+/**
+ * Live webhooks a tenant may hold. Each is a registration at a vendor (whose own limits are undocumented) and a row every
+ * reconciliation reads; a tenant that needs more is better served by webhooks with more events each.
+ */
+export const MAX_LIVE_WEBHOOKS_PER_TENANT = 1_000;
+
 /** The longest a rotated-out delivery token stays accepted. */
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
 
@@ -138,6 +144,10 @@ export function createWebhookManager({
         throw new ValidationError('payloadVersion is not a version', 'payloadVersion');
       }
       const connector = await connections.connector(tenantId, input.provider);
+      // Two creates at once may both pass at the bound: it is a ceiling on growth, not a count to the unit.
+      if ((await store.webhooks.countLive(tenantId)) >= MAX_LIVE_WEBHOOKS_PER_TENANT) {
+        throw new ValidationError(`a tenant holds at most ${MAX_LIVE_WEBHOOKS_PER_TENANT} live webhooks: delete one first`);
+      }
       // Stored first so the deliveryUrl already answers (SuperOffice pings it inside its create call), and PENDING until
       // the vendor confirms: a create whose answer is lost is then finished by the vendor's list, not forgotten.
       const { webhook, token, secret } = await store.webhooks.insert(

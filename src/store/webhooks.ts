@@ -140,6 +140,16 @@ export function createWebhookStore(db: Kysely<Database>, sealer: Sealer, { targe
       const row = await db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
       return row ? toWebhook(row) : null;
     },
+    /** How many webhooks of the tenant are live (not deleted). */
+    async countLive(tenantId: string): Promise<number> {
+      const row = await db
+        .selectFrom('webhooks')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
     /** One query for a page of ids (dataloader); unknown or foreign ids are simply absent. */
     async getMany(tenantId: string, ids: readonly string[]): Promise<StoredWebhook[]> {
       if (ids.length === 0) return [];

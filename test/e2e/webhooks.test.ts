@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKey } from '../../src/domain/provider-key.js';
+import { MAX_LIVE_WEBHOOKS_PER_TENANT } from '../../src/manage/webhooks.js';
 import {
   ConnectProviderDocument,
   CreateWebhookDocument,
@@ -265,6 +267,35 @@ describe('webhook management through GraphQL against the sandbox vendors', () =>
     const haystack = responses.join('\n') + t.logs.join('');
     expect(t.logs.length).toBeGreaterThan(0);
     for (const s of secrets) expect(haystack, 'credential leaked').not.toContain(s);
+  });
+
+  it(`refuses a tenant's webhook past ${MAX_LIVE_WEBHOOKS_PER_TENANT} live ones, and takes one again once one is deleted`, async () => {
+    const full = await t.tenant('webhooks-full');
+    await t.connectSandbox(full, 'BOOQABLE');
+    const rows = t.app.services.store.webhooks;
+    // The rows alone (nothing at the vendor): what counts is the tenant's live webhooks, deleted ones not.
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_LIVE_WEBHOOKS_PER_TENANT; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      await rows.insert(
+        { id, tenantId: full.id, provider: 'BOOQABLE', name: `row ${i}`, events: ['invoice.created'], payloadVersion: null },
+        'ACTIVE',
+      );
+      if (i % 200 === 0) await new Promise((turn) => setImmediate(turn));
+    }
+    const before = vendorRequests('BOOQABLE').length;
+    const input = { provider: 'BOOQABLE' as const, events: ['invoice.created'] };
+    const { createWebhook } = await gqlData(t.url, full.key, CreateWebhookDocument, { input });
+    expect(createWebhook).toMatchObject({
+      __typename: 'ValidationError',
+      message: `a tenant holds at most ${MAX_LIVE_WEBHOOKS_PER_TENANT} live webhooks: delete one first`,
+    });
+    expect(vendorRequests('BOOQABLE').length).toBe(before);
+    // Another tenant is not held back by this one.
+    expect((await gqlData(t.url, tenant.key, CreateWebhookDocument, { input })).createWebhook.__typename).toBe('CreateWebhookSuccess');
+    await rows.update(full.id, ids[0] as string, { deleted: true, status: 'DELETED' });
+    expect((await gqlData(t.url, full.key, CreateWebhookDocument, { input })).createWebhook.__typename).toBe('CreateWebhookSuccess');
   });
 });
 
