@@ -33,14 +33,18 @@ const KEY_PREFIX = 'sbx-pb-';
 
 const mongoId = () => randomBytes(12).toString('hex');
 const known = new Set(paybookV1EventTypes.map((e) => e.name));
-const V3_NAMES: Record<string, string> = {
-  credential_create: 'credentials.created',
-  credential_update: 'credentials.updated',
-  refresh: 'credentials.refreshed',
-  documents_completed: 'documents.completed',
-};
-/** The V1 name a V3 event keeps inside its payload (VENDORS.md §3.4); V3-only events keep their own. */
-const V1_NAMES = new Map(Object.entries(V3_NAMES).map(([v1, v3]) => [v3, v1]));
+/**
+ * The same event's name in the other generation, paired by unified type (`credential_create` and `credentials.created`
+ * are both `credential.created`): a V3 delivery keeps the V1 name inside its payload (VENDORS.md §3.4); an event only
+ * one generation has keeps its own name.
+ */
+const V3_NAME_OF = new Map(
+  paybookV1EventTypes.flatMap((v1) => {
+    const v3 = paybookV3EventTypes.find((e) => e.unifiedType === v1.unifiedType);
+    return v3 ? [[v1.name, v3.name] as const] : [];
+  }),
+);
+const V1_NAME_OF = new Map([...V3_NAME_OF].map(([v1, v3]) => [v3, v1]));
 /** The V3 catalogue (GET /v1/catalogues/webhook3_events): ids are 24 hex digits, the same in every account. */
 const v3Catalogue = paybookV3EventTypes.map((e) => ({
   id_webhook_event: createHash('sha256').update(`paybook-v3-event:${e.name}`).digest('hex').slice(0, 24),
@@ -259,8 +263,8 @@ export function createPaybookSandbox(options: SandboxVendorOptions = {}): Sandbo
    * its V3 name.
    */
   async function trigger(eventType: string, { account, shape = 'v1' }: TriggerOptions) {
-    const v1Name = V1_NAMES.get(eventType) ?? eventType;
-    const v3Name = (Object.hasOwn(V3_NAMES, v1Name) ? V3_NAMES[v1Name] : undefined) ?? eventType;
+    const v1Name = V1_NAME_OF.get(eventType) ?? eventType;
+    const v3Name = V3_NAME_OF.get(v1Name) ?? eventType;
     const items = shape === 'v3-batch' ? 2 : 1;
     const hookText = JSON.stringify(shape === 'v1' ? v1Payload(v1Name, account) : v3Body(v3Name, v1Name, account, items));
     const state = (await accounts.read(account))?.state;

@@ -63,15 +63,13 @@ export interface HealthOptions {
   onError?: (error: unknown) => void;
   /** @default Date.now */
   now?: () => number;
-  /** Where rows are written: the store's SQLite writer (sqlite/health-writer.ts). @default Kysely statements on `db` */
-  writes?: HealthWrites;
 }
 
 /** A webhook_health row as a flush writes it: every column given. */
 export type HealthRow = Selectable<WebhookHealthTable>;
 
 /**
- * Where a flush's rows go: Kysely statements on the store's connection (createKyselyHealthWrites, PostgreSQL), or
+ * Where a flush's rows go: Kysely statements on PostgreSQL (createPostgresHealthWrites), or
  * prepared statements on SQLite's event writer thread (sqlite/health-writer.ts via writer-thread.ts).
  */
 export interface HealthWrites {
@@ -145,9 +143,9 @@ export function upsertAssignments(dialect: Dialect): Array<[column: MergedColumn
   ];
 }
 
-/** Health's writes as Kysely statements on the store's own connection (PostgreSQL's: there a write is a round trip). */
-export function createKyselyHealthWrites(db: Kysely<Database>, dialect: Dialect): HealthWrites {
-  const onConflictSet = Object.fromEntries(upsertAssignments(dialect).map(([c, value]) => [c, sql.raw(value)])) as Record<
+/** Health's writes on PostgreSQL: Kysely statements on the store's pool (there a write is a round trip). */
+export function createPostgresHealthWrites(db: Kysely<Database>): HealthWrites {
+  const onConflictSet = Object.fromEntries(upsertAssignments('postgres').map(([c, value]) => [c, sql.raw(value)])) as Record<
     MergedColumn,
     RawBuilder<never>
   >;
@@ -218,15 +216,8 @@ export function boundVendorError(message: string): string {
  */
 export function createHealthStore(
   db: Kysely<Database>,
-  dialect: Dialect,
-  {
-    windowHours = 24,
-    flushMs = 1_000,
-    maxPending = 10_000,
-    onError = () => {},
-    now = Date.now,
-    writes = createKyselyHealthWrites(db, dialect),
-  }: HealthOptions = {},
+  writes: HealthWrites,
+  { windowHours = 24, flushMs = 1_000, maxPending = 10_000, onError = () => {}, now = Date.now }: HealthOptions = {},
 ) {
   const enabled = windowHours > 0;
   let pending = new Map<string, Tally>();

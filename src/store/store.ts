@@ -4,7 +4,7 @@ import { createApiKeyStore } from './api-keys.js';
 import { createConnectionStore } from './connections.js';
 import { type Db, openDb, prepareDb } from './db.js';
 import { createEventStore, createPostgresWrites } from './events.js';
-import { createHealthStore, type HealthOptions } from './health.js';
+import { createHealthStore, createPostgresHealthWrites, type HealthOptions } from './health.js';
 import { checkSecretKey } from './key-check.js';
 import { createLocks } from './locks.js';
 import { migrateToLatest } from './migrate.js';
@@ -57,7 +57,7 @@ export async function createStore({
   const writes = sqliteWrites ?? createPostgresWrites(db.kysely);
   // The writes stop after health's last flush, which goes through them (close below), not with the event store.
   const events = createEventStore(db.kysely, { ...writes, close: async () => {} }, { onCommit });
-  const health = createHealthStore(db.kysely, db.dialect, { writes: sqliteWrites?.health, ...healthOptions });
+  const health = createHealthStore(db.kysely, sqliteWrites?.health ?? createPostgresHealthWrites(db.kysely), healthOptions);
   return {
     dialect: db.dialect,
     describe: db.describe,

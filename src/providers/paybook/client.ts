@@ -50,7 +50,7 @@ function narrowSubscription(v: unknown): PaybookSubscriptionWire | null {
   // Events may come back as ids or as catalogue entries ({id_webhook_event, name}).
   const ids = Array.isArray(events) ? events.map((e) => (isObject(e) ? textOrNumber(e['id_webhook_event']) : textOrNumber(e))) : null;
   if (id === null || url === null || ids === null || ids.length > MAX_SUBSCRIPTION_EVENTS || ids.some((e) => e === null)) return null;
-  const status = v['status'] ?? v['is_active'] ?? v['is_disabled'];
+  const status = v['status'];
   return {
     id_subscription: id,
     url,

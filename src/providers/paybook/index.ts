@@ -137,8 +137,8 @@ function createPaybookConnector(ctx: ConnectorContext<PaybookCredentials>): Conn
   }
 
   async function subscribe(spec: WebhookSpec) {
-    const body = subscriptionBody(spec, (await v3Catalogue()).ids);
-    return subscriptionToRemote(await client.createSubscription(body), (await v3Catalogue()).names);
+    const { ids, names } = await v3Catalogue();
+    return subscriptionToRemote(await client.createSubscription(subscriptionBody(spec, ids)), names);
   }
 
   return {
